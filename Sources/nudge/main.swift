@@ -1,0 +1,3 @@
+import NudgeCLI
+
+NudgeCommand.runMain()
