@@ -35,7 +35,8 @@ let package = Package(
         .testTarget(name: "NudgeCoreTests", dependencies: ["NudgeCore"]),
         .testTarget(
             name: "NudgeCLITests",
-            dependencies: ["NudgeCLI", "NudgeFiles", "NudgeCore"]
+            dependencies: ["NudgeCLI", "NudgeFiles", "NudgeCore"],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -44,7 +44,7 @@ public struct WorkspaceReader: Sendable {
         guard let text = read(path) else {
             var diagnostics = Diagnostics()
             diagnostics.error(
-                SourceLocation(file: path, line: 0, column: 0), "cannot read the configuration: \(readError(path))")
+                SourcePosition(file: path, line: 0, column: 0), "cannot read the configuration: \(readError(path))")
             return .failed(diagnostics)
         }
         let (config, diagnostics) = ConfigLoader.load(SourceFile(path: path, text: text), environment: configEnvironment)
@@ -126,7 +126,7 @@ public struct WorkspaceReader: Sendable {
         return base.hasSuffix("/") ? base + name : base + "/" + name
     }
 
-    private func whole(_ path: String) -> SourceLocation { SourceLocation(file: path, line: 0, column: 0) }
+    private func whole(_ path: String) -> SourcePosition { SourcePosition(file: path, line: 0, column: 0) }
 
     private func isDirectory(_ path: String) -> Bool {
         var flag: ObjCBool = false

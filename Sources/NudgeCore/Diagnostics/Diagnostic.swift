@@ -1,5 +1,5 @@
 /// A position in a user's file: 1-based line and column (columns count Unicode scalars, as libyaml does).
-public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct SourcePosition: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var column: Int
@@ -12,7 +12,7 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
 
     public var description: String { "\(file):\(line):\(column)" }
 
-    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+    public static func < (a: SourcePosition, b: SourcePosition) -> Bool {
         (a.file, a.line, a.column) < (b.file, b.line, b.column)
     }
 }
@@ -29,10 +29,10 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var severity: Severity
     /// The file and position; a diagnostic about a whole file has line 0 and column 0,
     /// and is printed as `file: error: …`.
-    public var location: SourceLocation
+    public var location: SourcePosition
     public var message: String
 
-    public init(_ severity: Severity, at location: SourceLocation, _ message: String) {
+    public init(_ severity: Severity, at location: SourcePosition, _ message: String) {
         self.severity = severity
         self.location = location
         self.message = message
@@ -54,11 +54,11 @@ public struct Diagnostics: Sendable {
 
     public init() {}
 
-    public mutating func error(_ location: SourceLocation, _ message: String) {
+    public mutating func error(_ location: SourcePosition, _ message: String) {
         all.append(Diagnostic(.error, at: location, message))
     }
 
-    public mutating func warning(_ location: SourceLocation, _ message: String) {
+    public mutating func warning(_ location: SourcePosition, _ message: String) {
         all.append(Diagnostic(.warning, at: location, message))
     }
 

@@ -58,7 +58,7 @@ public enum CampaignSetLoader {
         for case .http(let http) in config.channels.values.map(\.transport) {
             if let body = http.bodyTemplate, templates.others[body] == nil {
                 diagnostics.error(
-                    SourceLocation(file: config.sourcePath ?? "nudge.yml", line: 0, column: 0),
+                    SourcePosition(file: config.sourcePath ?? "nudge.yml", line: 0, column: 0),
                     "the http transport's body template '\(body)' is not in the templates folder")
             }
         }
@@ -80,7 +80,7 @@ public enum CampaignSetLoader {
         }
         if files.stages == nil, !files.campaigns.isEmpty {
             diagnostics.warning(
-                SourceLocation(file: "stages.yml", line: 0, column: 0),
+                SourcePosition(file: "stages.yml", line: 0, column: 0),
                 "no stages.yml beside the campaigns: customers have no journey stage")
         }
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }

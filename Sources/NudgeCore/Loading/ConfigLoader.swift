@@ -38,7 +38,7 @@ final class ConfigReader {
         config.dataDirectory = PathText.resolve(config.dataDirectory, from: baseDirectory)
         config.campaignsDirectory = PathText.resolve(config.campaignsDirectory, from: baseDirectory)
         config.templatesDirectory = PathText.resolve(config.templatesDirectory, from: baseDirectory)
-        guard let root = yaml.root() else { return config }
+        guard let root = yaml.root(emptyAllowed: true) else { return config }
         if case .scalar = root, root.null != nil { return config }  // an empty document keeps the defaults
         guard let map = yaml.mapping(root, "the configuration", keys: ConfigLoader.keys) else { return config }
 

@@ -16,5 +16,5 @@ public struct SourceFile: Sendable, Hashable {
         return String(name[..<dot])
     }
 
-    public var wholeFile: SourceLocation { SourceLocation(file: path, line: 0, column: 0) }
+    public var wholeFile: SourcePosition { SourcePosition(file: path, line: 0, column: 0) }
 }

@@ -15,7 +15,7 @@ public enum StagesLoader {
             return nil
         }
         var rules: [StageRule] = []
-        var seen: [String: SourceLocation] = [:]
+        var seen: [String: SourcePosition] = [:]
         for item in items {
             guard let rule = yaml.mapping(item, "a stage", keys: ["name", "when"], required: ["name", "when"]) else {
                 continue

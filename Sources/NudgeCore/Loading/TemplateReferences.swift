@@ -42,7 +42,7 @@ struct TemplateVariableCheck {
     struct Missing: Equatable {
         var path: String
         var why: String
-        var location: SourceLocation
+        var location: SourcePosition
     }
 
     let provided: Schema
@@ -77,7 +77,7 @@ struct TemplateVariableCheck {
 
     private func walk(_ tags: [TemplateTag], file: String, frames: inout [ValueType?], depth: Int, into missing: inout [Missing]) {
         for tag in tags {
-            let location = SourceLocation(file: file, line: tag.line, column: tag.column)
+            let location = SourcePosition(file: file, line: tag.line, column: tag.column)
             switch tag.kind {
             case .sectionEnd:
                 if frames.count > 1 { frames.removeLast() }

@@ -15,11 +15,12 @@ final class YAMLReader {
 
     // MARK: Parsing
 
-    /// The document's root node, or nil (with a diagnostic) when the YAML itself is malformed or empty.
-    func root() -> Node? {
+    /// The document's root node, or nil (with a diagnostic) when the YAML itself is malformed, or empty
+    /// and `emptyAllowed` is false.
+    func root(emptyAllowed: Bool = false) -> Node? {
         do {
             guard let node = try Yams.compose(yaml: file.text) else {
-                error(at: file.wholeFile, "the file is empty")
+                if !emptyAllowed { error(at: file.wholeFile, "the file is empty") }
                 return nil
             }
             return node
@@ -49,22 +50,22 @@ final class YAMLReader {
 
     // MARK: Locations and diagnostics
 
-    func location(_ mark: Mark?) -> SourceLocation {
+    func location(_ mark: Mark?) -> SourcePosition {
         guard let mark else { return file.wholeFile }
-        return SourceLocation(file: file.path, line: mark.line, column: mark.column)
+        return SourcePosition(file: file.path, line: mark.line, column: mark.column)
     }
 
-    func location(_ node: Node) -> SourceLocation { location(node.mark) }
+    func location(_ node: Node) -> SourcePosition { location(node.mark) }
 
-    func error(at location: SourceLocation, _ message: String) { diagnostics.error(location, message) }
-    func warning(at location: SourceLocation, _ message: String) { diagnostics.warning(location, message) }
+    func error(at location: SourcePosition, _ message: String) { diagnostics.error(location, message) }
+    func warning(at location: SourcePosition, _ message: String) { diagnostics.warning(location, message) }
     func error(_ node: Node, _ message: String) { error(at: location(node), message) }
 
     /// Where each character of a scalar's value sits in the file.
     func positions(of node: Node) -> ScalarPositions {
         var start = location(node)
         if case .scalar(let scalar) = node, scalar.style == .literal || scalar.style == .folded {
-            start = SourceLocation(file: start.file, line: start.line + 1, column: 1)
+            start = SourcePosition(file: start.file, line: start.line + 1, column: 1)
         }
         return ScalarPositions(value: node.string ?? "", start: start, lines: lines)
     }

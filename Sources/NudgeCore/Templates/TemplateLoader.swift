@@ -84,7 +84,7 @@ public enum TemplateLoader {
         if let front = split.frontMatter {
             if channel == .sms {
                 diagnostics.error(
-                    SourceLocation(file: file.path, line: 1, column: 1),
+                    SourcePosition(file: file.path, line: 1, column: 1),
                     "SMS templates have no front matter: the whole file is the text")
                 return nil
             }
@@ -92,8 +92,7 @@ public enum TemplateLoader {
             if let root = yaml.root(), let map = yaml.mapping(root, "the front matter", keys: allowed) {
                 for key in map.order {
                     guard let node = map[key], let text = yaml.string(node, key) else { continue }
-                    let location = yaml.location(node)
-                    if let compiled = compileField(text, file: file, at: location, &diagnostics) {
+                    if let compiled = compileField(text, file: file, node: node, yaml: yaml, &diagnostics) {
                         fields[key] = compiled
                     }
                 }
@@ -104,7 +103,7 @@ public enum TemplateLoader {
             if split.frontMatter == nil || !diagnostics.all.contains(where: { $0.location.file == file.path }) {
                 let example = key == "subject" ? "subject: Phụ kiện cho điện thoại mới" : "title: Sắp hết dung lượng"
                 diagnostics.error(
-                    SourceLocation(file: file.path, line: 1, column: 1),
+                    SourcePosition(file: file.path, line: 1, column: 1),
                     "\(channel.rawValue) template needs '\(key)' in its front matter (---\\n\(example)\\n---)")
             }
         }
@@ -116,16 +115,24 @@ public enum TemplateLoader {
             title: fields["title"], url: fields["url"], body: body, text: nil)
     }
 
-    /// Compiles a front matter value (subject, title …), positioned at its place in the file.
+    /// Compiles a front matter value (subject, title …); its tags are positioned where they sit in the file,
+    /// whatever the YAML quoting.
     private static func compileField(
-        _ text: String, file: SourceFile, at location: SourceLocation, _ diagnostics: inout Diagnostics
+        _ text: String, file: SourceFile, node: Node, yaml: YAMLReader, _ diagnostics: inout Diagnostics
     ) -> CompiledTemplate? {
+        let location = yaml.location(node)
         guard var compiled = compile(text, file: file, firstLine: location.line, asText: true, &diagnostics) else {
             return nil
         }
+        let positions = yaml.positions(of: node)
+        let lineStarts = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .reduce(into: [0]) { starts, line in starts.append(starts.last! + line.unicodeScalars.count + 1) }
         compiled.tags = compiled.tags.map { tag in
             var tag = tag
-            if tag.line == location.line { tag.column += location.column - 1 }
+            let valueLine = tag.line - location.line
+            let position = positions.location(at: lineStarts[min(valueLine, lineStarts.count - 1)] + tag.column - 1)
+            tag.line = position.line
+            tag.column = position.column
             return tag
         }
         return compiled
@@ -147,7 +154,7 @@ public enum TemplateLoader {
             var column = error.context.columnNumber
             if asText, error.context.lineNumber == 1 { column = max(1, column - textPragma.unicodeScalars.count) }
             diagnostics.error(
-                SourceLocation(file: file.path, line: error.context.lineNumber + firstLine - 1, column: column),
+                SourcePosition(file: file.path, line: error.context.lineNumber + firstLine - 1, column: column),
                 "template syntax: \(describe(error.error))")
             return nil
         } catch {
@@ -174,7 +181,7 @@ public enum TemplateLoader {
     /// Unknown helpers and partials are errors: Mustache would silently render nothing for them.
     private static func checkTags(_ part: CompiledTemplate, in set: TemplateSet, _ diagnostics: inout Diagnostics) {
         for tag in part.tags {
-            let location = SourceLocation(file: part.file, line: tag.line, column: tag.column)
+            let location = SourcePosition(file: part.file, line: tag.line, column: tag.column)
             if let helper = tag.helper, !helpers.contains(helper) {
                 diagnostics.error(location, "unknown helper '\(helper)'\(Suggestion.hint(for: helper, in: helpers.sorted()))")
             }
