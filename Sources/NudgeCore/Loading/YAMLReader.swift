@@ -93,19 +93,23 @@ final class YAMLReader {
         }
         var entries: [String: (key: Node, value: Node)] = [:]
         var order: [String] = []
+        var misspelled = Set<String>()
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.scalar?.string else {
                 error(keyNode, "keys must be plain names, found \(describe(keyNode))")
                 continue
             }
             guard keys.contains(key) else {
-                error(keyNode, "unknown key '\(key)' in \(what)\(Suggestion.hint(for: key, in: keys))")
+                let suggestion = Suggestion.closest(to: key, in: keys)
+                if let suggestion { misspelled.insert(suggestion) }
+                error(keyNode, "unknown key '\(key)' in \(what)\(suggestion.map { " (did you mean '\($0)'?)" } ?? "")")
                 continue
             }
             entries[key] = (keyNode, valueNode)
             order.append(key)
         }
-        for key in required where entries[key] == nil {
+        // A misspelled required key is reported once, as the misspelling.
+        for key in required where entries[key] == nil && !misspelled.contains(key) {
             error(node, "\(what) is missing '\(key)'")
         }
         return YAMLMapping(node: node, entries: entries, order: order)
