@@ -1,3 +1,11 @@
+/// "a" or "an" before a word, as read aloud: an upsell, an sms, a cross_sell.
+enum Article {
+    static func before(_ word: String) -> String {
+        guard let first = word.lowercased().first else { return "a" }
+        return "aeiou".contains(first) || ["sms", "smtp", "http"].contains(word.lowercased()) ? "an" : "a"
+    }
+}
+
 /// "Did you mean …?" hints for misspelled keys, names and functions.
 public enum Suggestion {
     /// The closest candidate within a small edit distance, if any.

@@ -64,7 +64,7 @@ final class CampaignReader {
         {
             yaml.warning(
                 at: yaml.location(map.keyNode("exit") ?? keyNode),
-                "a \(kind.rawValue) campaign without an exit on purchase keeps messaging customers who already bought (add exit: - event: purchase)"
+                "\(Article.before(kind.rawValue)) \(kind.rawValue) campaign without an exit on purchase keeps messaging customers who already bought (add exit: - event: purchase)"
             )
         }
         guard let id, let kind, let trigger else { return nil }

@@ -58,7 +58,7 @@ public enum CampaignSetLoader {
         for case .http(let http) in config.channels.values.map(\.transport) {
             if let body = http.bodyTemplate, templates.others[body] == nil {
                 diagnostics.error(
-                    SourcePosition(file: config.sourcePath ?? "nudge.yml", line: 0, column: 0),
+                    http.bodyTemplatePosition ?? SourcePosition(file: config.sourcePath ?? "nudge.yml", line: 0, column: 0),
                     "the http transport's body template '\(body)' is not in the templates folder")
             }
         }

@@ -149,7 +149,9 @@ extension ConfigReader {
             }
         }
         let body = map["body"].flatMap { yaml.string($0, "\(what).body") }
-        return HTTPTransport(url: address, headers: headers, bodyTemplate: body, tls: tls(map, what))
+        return HTTPTransport(
+            url: address, headers: headers, bodyTemplate: body,
+            bodyTemplatePosition: map["body"].map { yaml.location($0) }, tls: tls(map, what))
     }
 }
 

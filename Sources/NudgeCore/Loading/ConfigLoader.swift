@@ -96,6 +96,7 @@ final class ConfigReader {
         switch Interpolation.expand(scalar.string, in: environment) {
         case .success(let value):
             if value == scalar.string { return node }
+            yaml.conceal(node, written: scalar.string)
             scalar.string = value
             scalar.style = .doubleQuoted
             return .scalar(scalar)
@@ -103,11 +104,6 @@ final class ConfigReader {
             yaml.error(node, "\(what): \(failure.message)")
             return nil
         }
-    }
-
-    /// Whether a scalar was written with `${…}` (its value must then never be printed).
-    func isInterpolated(_ node: Node) -> Bool {
-        node.scalar?.string.contains("${") ?? false
     }
 
     func text(_ node: Node, _ what: String) -> String? {
@@ -139,7 +135,7 @@ final class ConfigReader {
 
     func url(_ node: Node, _ what: String, schemes: [String]) -> String? {
         guard let value = text(node, what) else { return nil }
-        let shown = isInterpolated(node) ? "the value of \(yaml.describe(node))" : yaml.describe(node)
+        let shown = yaml.describe(node)
         guard let colon = value.range(of: "://"), schemes.contains(value[..<colon.lowerBound].lowercased()),
             value.count > colon.upperBound.utf16Offset(in: value)
         else {

@@ -70,7 +70,10 @@ extension CampaignReader {
         let built = Step(
             id: id, channel: channel, after: after, before: before, at: at, template: template, recommend: recommend,
             variants: variants, offer: offer, ignoresQuietHours: ignoresQuietHours, capExempt: capExempt)
-        checkTemplates(built, map, trigger: trigger)
+        // A step whose offer or recommendations failed to load would only add noise about their variables.
+        if (offer != nil || !map.has("offer")) && (recommend != nil || !map.has("recommend")) {
+            checkTemplates(built, map, trigger: trigger)
+        }
         return built
     }
 
@@ -113,7 +116,7 @@ extension CampaignReader {
         if variants.count == items.count, !variants.isEmpty, total != 100 {
             yaml.error(node, "variant weights must sum to 100, they sum to \(total)")
         }
-        if variants.count == 1 { yaml.warning(at: yaml.location(node), "a single variant is not an A/B test") }
+        if items.count == 1 { yaml.warning(at: yaml.location(node), "a single variant is not an A/B test") }
         return variants
     }
 

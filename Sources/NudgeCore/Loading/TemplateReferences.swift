@@ -13,7 +13,7 @@ extension CampaignReader {
         let hint =
             others.isEmpty
             ? Suggestion.hint(for: name, in: (templates.messages[channel] ?? [:]).keys.sorted())
-            : " (there is a \(others.joined(separator: "/")) template of that name)"
+            : " (there is \(Article.before(others[0])) \(others.joined(separator: "/")) template of that name)"
         yaml.error(node, "unknown template '\(name)' for \(channel.rawValue)\(hint): expected \(name).\(channel.rawValue).mustache in the templates folder")
         return nil
     }

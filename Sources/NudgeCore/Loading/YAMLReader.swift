@@ -6,6 +6,8 @@ import Yams
 final class YAMLReader {
     let file: SourceFile
     private(set) var diagnostics = Diagnostics()
+    /// Scalars whose value came from `${…}`: messages quote what was written, never the value.
+    private var concealed: [SourcePosition: String] = [:]
     private lazy var lines: [[Unicode.Scalar]] = file.text.split(separator: "\n", omittingEmptySubsequences: false)
         .map { Array($0.unicodeScalars) }
 
@@ -35,17 +37,46 @@ final class YAMLReader {
 
     private func report(_ yamlError: YamlError) {
         switch yamlError {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            error(at: location(mark), "invalid YAML: \(problem)")
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            // An unclosed quote or bracket is best shown where it opens, not where the file ends.
+            let opened: [String: String] = [
+                "while scanning a quoted scalar": "this quoted text is never closed",
+                "while parsing a flow sequence": "this '[' is never closed",
+                "while parsing a flow mapping": "this '{' is never closed",
+            ]
+            if let context, let what = opened[context.text], context.mark.line < mark.line {
+                error(at: location(context.mark), "invalid YAML: \(what) (\(problem))")
+            } else {
+                error(at: location(mark), "invalid YAML: \(problem)")
+            }
         case .duplicatedKeysInMapping(let keys, let context):
-            let names = keys.map { "'\($0)'" }.joined(separator: ", ")
-            error(at: location(context.mark), "duplicate key \(names)")
+            for key in keys { reportDuplicate(key, first: context.mark) }
         case .reader(let problem, _, _, _):
             error(at: file.wholeFile, "cannot read the file: \(problem)")
         default:
             error(at: file.wholeFile, "invalid YAML: \(yamlError)")
         }
+    }
+
+    /// Points at the second occurrence of a duplicated key: the next line at the same indentation that
+    /// starts with `key:`.
+    private func reportDuplicate(_ key: String, first: Mark) {
+        let indentation = first.column - 1
+        for index in first.line..<lines.count {
+            let line = lines[index]
+            guard line.count > indentation, line.prefix(indentation).allSatisfy({ $0 == " " || $0 == "-" }) else {
+                continue
+            }
+            let rest = String(String.UnicodeScalarView(line[indentation...]))
+            if rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") || rest.hasPrefix("'\(key)':") {
+                error(
+                    at: SourcePosition(file: file.path, line: index + 1, column: indentation + 1),
+                    "duplicate key '\(key)' (already used at line \(first.line))")
+                return
+            }
+        }
+        error(at: location(first), "duplicate key '\(key)'")
     }
 
     // MARK: Locations and diagnostics
@@ -72,8 +103,14 @@ final class YAMLReader {
 
     // MARK: Shapes
 
+    /// Marks a scalar as holding an interpolated value, written in the file as `written`.
+    func conceal(_ node: Node, written: String) {
+        concealed[location(node)] = written
+    }
+
     /// A description of a node for "expected …, found …" messages.
     func describe(_ node: Node) -> String {
+        if let written = concealed[location(node)] { return "the value of '\(written)'" }
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"

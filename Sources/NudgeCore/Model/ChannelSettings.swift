@@ -109,12 +109,18 @@ public struct HTTPTransport: Sendable, Hashable {
     public var headers: [String: Secret]
     /// A Mustache template in the templates folder producing the JSON body; nil for the standard body.
     public var bodyTemplate: String?
+    /// Where `body:` is written in the configuration, for diagnostics.
+    public var bodyTemplatePosition: SourcePosition?
     public var tls: TLSSettings
 
-    public init(url: String, headers: [String: Secret], bodyTemplate: String?, tls: TLSSettings) {
+    public init(
+        url: String, headers: [String: Secret], bodyTemplate: String?, bodyTemplatePosition: SourcePosition? = nil,
+        tls: TLSSettings
+    ) {
         self.url = url
         self.headers = headers
         self.bodyTemplate = bodyTemplate
+        self.bodyTemplatePosition = bodyTemplatePosition
         self.tls = tls
     }
 }

@@ -41,9 +41,11 @@ public struct TemplateSet: Sendable {
     public var library: MustacheLibrary
     /// `name.channel` of message templates that exist but failed to compile (already reported).
     var broken: Set<String>
+    /// Partials that exist but failed to compile (already reported).
+    var brokenPartials: Set<String>
 
     public static let empty = TemplateSet(
-        messages: [:], others: [:], partials: [:], library: MustacheLibrary(), broken: [])
+        messages: [:], others: [:], partials: [:], library: MustacheLibrary(), broken: [], brokenPartials: [])
 
     public func message(_ name: String, for channel: Channel) -> MessageTemplate? {
         messages[channel]?[name]

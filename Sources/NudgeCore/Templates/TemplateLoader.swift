@@ -22,6 +22,8 @@ public enum TemplateLoader {
             if let compiled = compile(file.text, file: file, firstLine: 1, asText: false, &diagnostics) {
                 set.partials[name] = compiled
                 set.library.register(compiled.template, named: name)
+            } else {
+                set.brokenPartials.insert(name)
             }
         }
 
@@ -151,6 +153,14 @@ public enum TemplateLoader {
             }
             return CompiledTemplate(template: template, tags: tags, file: file.path)
         } catch let error as MustacheTemplate.ParserError {
+            if case .expectedSectionEnd = error.error as? MustacheTemplate.Error,
+                let open = TemplateTagScanner.unclosedSection(in: text)
+            {
+                diagnostics.error(
+                    SourcePosition(file: file.path, line: open.line + firstLine - 1, column: open.column),
+                    "template syntax: the section '\(open.dotted)' is never closed (missing {{/\(open.dotted)}})")
+                return nil
+            }
             var column = error.context.columnNumber
             if asText, error.context.lineNumber == 1 { column = max(1, column - textPragma.unicodeScalars.count) }
             diagnostics.error(
@@ -185,7 +195,7 @@ public enum TemplateLoader {
             if let helper = tag.helper, !helpers.contains(helper) {
                 diagnostics.error(location, "unknown helper '\(helper)'\(Suggestion.hint(for: helper, in: helpers.sorted()))")
             }
-            if tag.kind == .partial, set.partials[tag.dotted] == nil {
+            if tag.kind == .partial, set.partials[tag.dotted] == nil, !set.brokenPartials.contains(tag.dotted) {
                 let hint = Suggestion.hint(for: tag.dotted, in: set.partials.keys.sorted())
                 diagnostics.error(location, "unknown partial '\(tag.dotted)'\(hint) (expected partials/\(tag.dotted).mustache)")
             }

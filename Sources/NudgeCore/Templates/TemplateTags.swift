@@ -18,6 +18,19 @@ struct TemplateTag: Sendable, Equatable {
 }
 
 enum TemplateTagScanner {
+    /// The innermost section still open at the end of `text`, if any.
+    static func unclosedSection(in text: String) -> TemplateTag? {
+        var open: [TemplateTag] = []
+        for tag in tags(in: text) {
+            switch tag.kind {
+            case .section, .invertedSection: open.append(tag)
+            case .sectionEnd: if !open.isEmpty { open.removeLast() }
+            default: break
+            }
+        }
+        return open.last
+    }
+
     /// The tags of `text` in order. Comments, pragmas and delimiter changes are skipped; after a delimiter
     /// change the rest of the text is not scanned (nothing is reported for it).
     static func tags(in text: String) -> [TemplateTag] {
