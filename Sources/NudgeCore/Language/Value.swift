@@ -27,20 +27,6 @@ public enum Value: Sendable, Hashable {
         if case .map(let fields) = self { return fields[name] ?? .null }
         return .null
     }
-
-    /// A short name of the value's kind, for messages.
-    public var kindName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "bool"
-        case .number: "number"
-        case .string: "string"
-        case .time: "time"
-        case .duration: "duration"
-        case .list: "list"
-        case .map: "map"
-        }
-    }
 }
 
 extension Value: CustomStringConvertible {

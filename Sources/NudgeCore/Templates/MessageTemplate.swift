@@ -50,6 +50,4 @@ public struct TemplateSet: Sendable {
     public func message(_ name: String, for channel: Channel) -> MessageTemplate? {
         messages[channel]?[name]
     }
-
-    public var count: Int { messages.values.reduce(0) { $0 + $1.count } + others.count + partials.count }
 }

@@ -50,7 +50,8 @@ public enum TemplateLoader {
 
         for (name, file) in textParts.sorted(by: { $0.key < $1.key }) {
             guard set.messages[.email]?[name] != nil else {
-                if !diagnostics.all.contains(where: { $0.location.file.hasSuffix("/\(name).email.mustache") }) {
+                // An email template that failed to compile was already reported; only a lone text part is news.
+                if !set.broken.contains("\(name).email") {
                     diagnostics.warning(
                         file.wholeFile, "text part without an email template (expected \(name).email.mustache beside it)")
                 }
