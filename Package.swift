@@ -9,8 +9,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure core: value types and decisions. No files, sockets, database, logger or clock.
@@ -21,23 +24,54 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // The system SQLite library.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Reads a workspace (config, stages, campaigns, templates) from disk into NudgeCore's loader.
         .target(name: "NudgeFiles", dependencies: ["NudgeCore"]),
+        // The Store port on SQLite: migrations, every SQL statement, claims and leases.
+        .target(name: "NudgeStore", dependencies: ["NudgeCore", "CSQLite"]),
+        // Transports that deliver outbox messages.
+        .target(name: "NudgeDelivery", dependencies: ["NudgeCore"]),
+        // The HTTP API.
+        .target(
+            name: "NudgeServer",
+            dependencies: [
+                "NudgeCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The long-running services composed into one ServiceGroup.
+        .target(
+            name: "NudgeDaemon",
+            dependencies: [
+                "NudgeCore", "NudgeFiles", "NudgeStore", "NudgeDelivery", "NudgeServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "NudgeCLI",
             dependencies: [
-                "NudgeCore",
-                "NudgeFiles",
+                "NudgeCore", "NudgeFiles", "NudgeStore", "NudgeDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "nudge", dependencies: ["NudgeCLI"]),
-        .testTarget(name: "NudgeCoreTests", dependencies: ["NudgeCore"]),
+        // Test doubles of the ports (in-memory store, manual clock, recording transport).
+        .target(name: "NudgeTesting", dependencies: ["NudgeCore"]),
+        .testTarget(name: "NudgeCoreTests", dependencies: ["NudgeCore", "NudgeTesting"]),
+        .testTarget(name: "NudgeStoreTests", dependencies: ["NudgeStore", "NudgeTesting", "NudgeCore"]),
+        .testTarget(name: "NudgeDeliveryTests", dependencies: ["NudgeDelivery", "NudgeCore"]),
         .testTarget(
             name: "NudgeCLITests",
             dependencies: ["NudgeCLI", "NudgeFiles", "NudgeCore"],
             exclude: ["Fixtures"]
         ),
+        // The real binary end to end: HTTP, files, signals.
+        .testTarget(name: "IntegrationTests", dependencies: ["NudgeCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,46 @@
+import Foundation
+
+extension Customer {
+    /// `customer.*` in conditions and templates: the profile, the derived facts and the stage (SPEC §3).
+    public var conditionValue: Value {
+        var fields: [String: Value] = [
+            "id": .string(id),
+            "push_tokens": .list(pushTokens.map(Value.string)),
+            "attributes": .map(attributes),
+            "consent": .map(Dictionary(uniqueKeysWithValues: consent.map { ($0.key.rawValue, Value.bool($0.value)) })),
+            "created_at": .time(createdAt),
+            "updated_at": .time(updatedAt),
+            "purchase_count": .number(Double(facts.purchaseCount)),
+            "total_spent": .number(facts.totalSpent),
+            "owned_skus": .list(facts.ownedSKUs.map(Value.string)),
+            "complaints": .number(Double(facts.complaints)),
+        ]
+        func set(_ key: String, _ value: String?) { if let value { fields[key] = .string(value) } }
+        func set(_ key: String, _ value: Date?) { if let value { fields[key] = .time(value) } }
+        set("email", email)
+        set("phone", phone)
+        set("timezone", timezone)
+        set("locale", locale)
+        set("plan", facts.plan)
+        set("stage", stage)
+        set("first_purchase_at", facts.firstPurchaseAt)
+        set("last_purchase_at", facts.lastPurchaseAt)
+        set("signup_at", facts.signupAt)
+        set("trial_ends_at", facts.trialEndsAt)
+        set("stage_entered_at", stageEnteredAt)
+
+        var usage: [String: Value] = [:]
+        var maxRatio: Double?
+        for (metric, figures) in facts.usage {
+            var metricFields: [String: Value] = ["used": .number(figures.used), "limit": .number(figures.limit)]
+            if let ratio = figures.ratio {
+                metricFields["ratio"] = .number(ratio)
+                maxRatio = max(maxRatio ?? ratio, ratio)
+            }
+            usage[metric] = .map(metricFields)
+        }
+        if let maxRatio { usage["max_ratio"] = .number(maxRatio) }
+        fields["usage"] = .map(usage)
+        return .map(fields)
+    }
+}
