@@ -5,7 +5,7 @@ BUILD_LOG := .build/build.log
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run check test format clean
+.PHONY: all deps build run check test bench-ingest format clean
 
 all: build
 
@@ -20,9 +20,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Builds nudge and checks the example campaigns, stages and templates.
+# Builds nudge, checks the example campaigns and runs the daemon on the embedded defaults
+# (data in ./var, campaigns in ./campaigns, templates in ./templates, every channel writing files).
 run: build
 	.build/debug/nudge check
+	exec .build/debug/nudge run
 
 check: build
 	.build/debug/nudge check
@@ -33,6 +35,11 @@ test: deps
 	set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee $(BUILD_LOG)
 	@if grep -E "^$(CURDIR)/(Sources|Tests)/.*: warning:" $(BUILD_LOG); then echo "the build has warnings"; exit 1; fi
 	$(SWIFT) test --skip-build
+
+# Not a test: sustained ingest rate and peak memory of the release daemon (prints a table).
+bench-ingest: deps
+	$(SWIFT) build -c release --product nudge
+	python3 Benchmarks/bench-ingest.py
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -14,15 +14,19 @@ public struct NudgeCommand: ParsableCommand {
         commandName: "nudge",
         abstract: "Self-hosted campaign orchestrator for cross-sell, upsell and win-back.",
         version: NudgeVersion.text,
-        subcommands: [CheckCommand.self, VersionCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, TailCommand.self, VersionCommand.self])
 
     public init() {}
 
     /// Runs the command line and exits: 0 ok, 1 failure, 2 usage, 78 configuration error.
-    public static func runMain(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+    public static func runMain(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
             Foundation.exit(0)
         } catch {
             let code = exitCode(for: error)
@@ -46,5 +50,5 @@ struct VersionCommand: ParsableCommand {
 }
 
 enum NudgeVersion {
-    static let text = "0.1.0"
+    static let text = "0.3.0"
 }

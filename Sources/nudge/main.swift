@@ -1,3 +1,3 @@
 import NudgeCLI
 
-NudgeCommand.runMain()
+await NudgeCommand.runMain()

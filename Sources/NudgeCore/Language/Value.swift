@@ -46,8 +46,8 @@ extension Value: CustomStringConvertible {
 }
 
 /// Numbers print without a trailing `.0` when they are whole.
-enum NumberText {
-    static func format(_ n: Double) -> String {
+public enum NumberText {
+    public static func format(_ n: Double) -> String {
         if n.isFinite, n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
         return String(n)
     }

@@ -61,3 +61,4 @@ public struct DispatchLogEntry: Sendable, Hashable {
         self.error = error
     }
 }
+extension SuppressionReason: Error {}

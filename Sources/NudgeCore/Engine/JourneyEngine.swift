@@ -1,0 +1,141 @@
+import Foundation
+
+/// The journey rules applied to stored data: what an event changes (facts, stage, enrollments, exits) and what a
+/// due step becomes (a message in the outbox, a deferral or a suppression). Every effect goes through a
+/// `StoreTransaction`, inside the caller's transaction, so an event and its consequences commit together.
+public struct JourneyEngine: Sendable {
+    public var campaigns: CampaignSet
+    public var policy: JourneyPolicy
+    /// The locale of customers without one (`locale:` in nudge.yml).
+    public var defaultLocale: String
+
+    public init(campaigns: CampaignSet, policy: JourneyPolicy, defaultLocale: String) {
+        self.campaigns = campaigns
+        self.policy = policy
+        self.defaultLocale = defaultLocale
+    }
+
+    /// What one ingest did.
+    public struct IngestSummary: Sendable, Equatable {
+        /// Events stored (duplicates by id are not counted).
+        public var stored = 0
+        public var duplicates = 0
+        public var enrollments = 0
+        public var stageChanges = 0
+        public var exits = 0
+
+        public init() {}
+    }
+
+    /// Stores events (in the order given) with everything they cause. Customers are created on first sight.
+    public func ingest(_ events: [Event], into tx: any StoreTransaction, now: Date) throws -> IngestSummary {
+        var summary = IngestSummary()
+        var customers: [String: Customer] = [:]
+        for event in events {
+            var customer: Customer
+            if let seen = customers[event.customerID] {
+                customer = seen
+            } else if let stored = try tx.customer(event.customerID) {
+                customer = stored
+            } else {
+                customer = Customer(id: event.customerID, createdAt: now)
+                try tx.saveCustomer(customer)
+            }
+            guard try tx.insertEvent(event) else {
+                summary.duplicates += 1
+                customers[customer.id] = customer
+                continue
+            }
+            summary.stored += 1
+            FactsUpdater.apply(event, to: &customer.facts)
+            customer.updatedAt = now
+            try react(to: event, customer: &customer, in: tx, now: now, summary: &summary)
+            customers[customer.id] = customer
+        }
+        for customer in customers.values { try tx.saveCustomer(customer) }
+        return summary
+    }
+
+    /// Re-evaluates the stage of a customer whose profile changed (no event), with its consequences.
+    public func refresh(_ customer: inout Customer, in tx: any StoreTransaction, now: Date) throws {
+        var summary = IngestSummary()
+        try tx.saveCustomer(customer)
+        try react(to: nil, customer: &customer, in: tx, now: now, summary: &summary)
+        try tx.saveCustomer(customer)
+    }
+
+    /// Stage, exits, then enrollments, for one customer after `event` (or a profile change).
+    private func react(
+        to event: Event?, customer: inout Customer, in tx: any StoreTransaction, now: Date,
+        summary: inout IngestSummary
+    ) throws {
+        let enteredStage = try updateStage(of: &customer, in: tx, now: now)
+        if enteredStage != nil { summary.stageChanges += 1 }
+        summary.exits += try applyExits(for: customer, event: event, in: tx, now: now)
+
+        for campaign in campaigns.campaigns where campaign.enabled {
+            let fires: Bool
+            var trigger: Event?
+            if let event, EnrollmentDecider.triggerMatches(campaign.trigger, event: event, customer: customer, now: now)
+            {
+                fires = true
+                trigger = event
+            } else if let enteredStage,
+                EnrollmentDecider.stageTriggerMatches(
+                    campaign.trigger, newStage: enteredStage, customer: customer, now: now)
+            {
+                fires = true
+            } else {
+                fires = false
+            }
+            guard fires else { continue }
+            let previous = try tx.latestEnrollment(campaign: campaign.id, customerID: customer.id)
+            guard
+                EnrollmentDecider.shouldEnroll(
+                    campaign: campaign, customer: customer, event: trigger, previous: previous, now: now)
+            else { continue }
+            let enrollment = EnrollmentDecider.newEnrollment(
+                campaign: campaign, customer: customer, event: trigger, triggeredAt: trigger?.timestamp ?? now,
+                policy: schedulingPolicy, now: now)
+            _ = try tx.insertEnrollment(enrollment)
+            summary.enrollments += 1
+        }
+    }
+
+    /// Steps are scheduled without quiet hours: the decision at due time defers them, so the dispatch log shows
+    /// `deferred quiet_hours` and operators can see why a message waits.
+    var schedulingPolicy: JourneyPolicy {
+        var scheduling = policy
+        scheduling.quietHours = nil
+        return scheduling
+    }
+
+    /// Evaluates the stage rules; on a change, records it and returns the new stage.
+    @discardableResult
+    public func updateStage(of customer: inout Customer, in tx: any StoreTransaction, now: Date) throws -> String? {
+        guard let stage = StageEvaluator.stage(of: customer, rules: campaigns.stages, now: now),
+            stage != customer.stage
+        else { return nil }
+        try tx.appendStageChange(StageChange(customerID: customer.id, from: customer.stage, to: stage, at: now))
+        customer.stage = stage
+        customer.stageEnteredAt = now
+        return stage
+    }
+
+    /// Ends the customer's active enrollments whose exit rules match; returns how many ended.
+    private func applyExits(for customer: Customer, event: Event?, in tx: any StoreTransaction, now: Date) throws -> Int
+    {
+        var ended = 0
+        for var enrollment in try tx.enrollments(customerID: customer.id) where enrollment.state == .active {
+            guard let campaign = campaigns.campaign(enrollment.campaign),
+                let reason = EnrollmentDecider.exitReason(campaign: campaign, event: event, customer: customer, now: now)
+            else { continue }
+            enrollment.state = .exited
+            enrollment.endReason = reason
+            enrollment.nextDueAt = nil
+            try tx.updateEnrollment(enrollment)
+            ended += 1
+        }
+        return ended
+    }
+}

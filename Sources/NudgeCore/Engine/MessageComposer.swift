@@ -1,0 +1,47 @@
+import Foundation
+
+extension JourneyEngine {
+    /// Renders a step for one customer into an outbox message, or says why it cannot be sent.
+    func compose(
+        step: Step, campaign: Campaign, enrollment: Enrollment, customer: Customer, tx: any StoreTransaction,
+        now: Date
+    ) -> Result<OutboxMessage, SuppressionReason> {
+        var recommendations: [Product] = []
+        if let rule = step.recommend {
+            let candidates = rule.strategy == .fixed ? ((try? tx.products(skus: rule.skus)) ?? []) : []
+            let fallback = (try? tx.products(skus: rule.fallback)) ?? []
+            var triggerTotal: Double?
+            if case .number(let total) = enrollment.triggerEvent?.properties["total"] { triggerTotal = total }
+            recommendations = RecommendationPicker.pick(
+                rule, candidates: candidates, fallback: fallback, customer: customer, triggerTotal: triggerTotal)
+            if recommendations.isEmpty, rule.require { return .failure(.noRelevantOffer) }
+        }
+        let template = step.variants.first { $0.id == enrollment.variant }?.template ?? step.template
+        let input = RenderInput(
+            customer: customer, event: enrollment.triggerEvent, campaign: campaign, step: step, templateName: template,
+            recommendations: recommendations,
+            offer: step.offer.map { RenderedOffer(code: $0.code, expiresAt: now + $0.validFor) },
+            unsubscribeURL: nil, zone: customer.zone(default: policy.defaultZone),
+            locale: customer.locale ?? defaultLocale, now: now)
+        guard case .success(let content) = MessageRenderer.render(input, templates: campaigns.templates) else {
+            return .failure(.missingTemplate)
+        }
+        let key = OutboxMessage.key(
+            campaign: campaign.id, step: step.id, customerID: customer.id, enrollment: enrollment.id)
+        return .success(
+            OutboxMessage(
+                key: key, campaign: campaign.id, step: step.id, variant: enrollment.variant, customerID: customer.id,
+                channel: step.channel, recipient: Self.recipient(of: customer, on: step.channel), content: content,
+                nextAttemptAt: now, createdAt: now, isMarketing: campaign.kind != .notice))
+    }
+
+    static func recipient(of customer: Customer, on channel: Channel) -> Recipient {
+        var name: String?
+        if case .string(let text) = customer.attributes["name"] { name = text }
+        switch channel {
+        case .email: return Recipient(addresses: [customer.email ?? ""], name: name)
+        case .sms: return Recipient(addresses: [customer.phone ?? ""])
+        case .push: return Recipient(addresses: customer.pushTokens)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+extension JourneyEngine {
+    /// What happened to one due enrollment.
+    public enum StepOutcome: Sendable, Equatable {
+        case queued(messageKey: String)
+        case deferred(until: Date, reason: SuppressionReason)
+        case suppressed(SuppressionReason)
+        /// The enrollment has nothing left to do (its campaign or step is gone).
+        case ended(reason: String)
+    }
+
+    /// One due enrollment and what became of it.
+    public struct StepResult: Sendable, Equatable {
+        public var enrollment: Enrollment
+        public var outcome: StepOutcome
+        /// The dispatch log row written for it, if any.
+        public var log: DispatchLogEntry?
+    }
+
+    /// Decides every enrollment due at `now` (up to `limit`): renders and queues messages, defers or suppresses,
+    /// logs each decision, and schedules the next step.
+    public func runDueSteps(in tx: any StoreTransaction, now: Date, limit: Int) throws -> [StepResult] {
+        try tx.dueEnrollments(at: now, limit: limit).map { enrollment in
+            var log: DispatchLogEntry?
+            let outcome = try runStep(of: enrollment, in: tx, now: now, log: &log)
+            return StepResult(enrollment: enrollment, outcome: outcome, log: log)
+        }
+    }
+
+    private func runStep(
+        of enrollment: Enrollment, in tx: any StoreTransaction, now: Date, log written: inout DispatchLogEntry?
+    ) throws -> StepOutcome {
+        var enrollment = enrollment
+        guard let campaign = campaigns.campaign(enrollment.campaign), campaign.enabled else {
+            return try end(&enrollment, reason: "campaign_unavailable", in: tx)
+        }
+        guard let stepID = enrollment.nextStep, let step = campaign.steps.first(where: { $0.id == stepID }),
+            let customer = try tx.customer(enrollment.customerID)
+        else {
+            return try end(&enrollment, reason: "step_removed", in: tx)
+        }
+
+        let decision = StepDecider.decide(
+            campaign: campaign, step: step, enrollment: enrollment, customer: customer, policy: policy, now: now)
+        let log = DispatchLogEntry(
+            at: now, campaign: campaign.id, step: step.id, variant: enrollment.variant, customerID: customer.id,
+            channel: step.channel, status: .suppressed)
+
+        switch decision {
+        case .defer(let until, let reason):
+            enrollment.nextDueAt = until
+            try tx.updateEnrollment(enrollment)
+            written = try record(log.with(status: .deferred, reason: reason.rawValue), in: tx)
+            return .deferred(until: until, reason: reason)
+
+        case .suppress(let reason):
+            written = try record(log.with(status: .suppressed, reason: reason.rawValue), in: tx)
+            try advance(&enrollment, after: step, in: campaign, customer: customer, tx: tx, now: now)
+            return .suppressed(reason)
+
+        case .send:
+            switch compose(step: step, campaign: campaign, enrollment: enrollment, customer: customer, tx: tx, now: now)
+            {
+            case .failure(let reason):
+                written = try record(log.with(status: .suppressed, reason: reason.rawValue), in: tx)
+                try advance(&enrollment, after: step, in: campaign, customer: customer, tx: tx, now: now)
+                return .suppressed(reason)
+            case .success(let message):
+                if try tx.enqueue(message) != nil {
+                    written = try record(log.with(status: .queued, reason: nil, messageKey: message.key), in: tx)
+                }
+                try advance(&enrollment, after: step, in: campaign, customer: customer, tx: tx, now: now)
+                return .queued(messageKey: message.key)
+            }
+        }
+    }
+
+    /// Moves the enrollment to its next step, or completes it after the last one.
+    private func advance(
+        _ enrollment: inout Enrollment, after step: Step, in campaign: Campaign, customer: Customer,
+        tx: any StoreTransaction, now: Date
+    ) throws {
+        if let next = EnrollmentDecider.nextStep(after: step.id, in: campaign) {
+            enrollment.nextStep = next.id
+            enrollment.nextDueAt = EnrollmentDecider.scheduledAt(
+                step: next, triggeredAt: enrollment.triggeredAt, customer: customer, policy: schedulingPolicy, now: now)
+        } else {
+            enrollment.nextStep = nil
+            enrollment.nextDueAt = nil
+            enrollment.state = .completed
+        }
+        try tx.updateEnrollment(enrollment)
+    }
+
+    private func end(_ enrollment: inout Enrollment, reason: String, in tx: any StoreTransaction) throws -> StepOutcome
+    {
+        enrollment.state = .expired
+        enrollment.endReason = reason
+        enrollment.nextDueAt = nil
+        try tx.updateEnrollment(enrollment)
+        return .ended(reason: reason)
+    }
+}
+
+extension JourneyEngine {
+    private func record(_ entry: DispatchLogEntry, in tx: any StoreTransaction) throws -> DispatchLogEntry {
+        var stored = entry
+        stored.seq = try tx.appendLog(entry)
+        return stored
+    }
+}
+
+extension DispatchLogEntry {
+    func with(status: DispatchStatus, reason: String?, messageKey: String? = nil) -> DispatchLogEntry {
+        var copy = self
+        copy.status = status
+        copy.reason = reason
+        copy.messageKey = messageKey
+        return copy
+    }
+}

@@ -1,0 +1,14 @@
+import Foundation
+
+/// The outcome of one delivery attempt.
+public enum DeliveryResult: Sendable, Equatable {
+    /// Accepted; `providerID` is the gateway's id for the message, or where a file was written.
+    case sent(providerID: String?)
+    /// Not accepted. `permanent` failures are not retried; `retryAfter` is the gateway's requested delay.
+    case failed(error: String, permanent: Bool, retryAfter: TimeInterval?)
+}
+
+/// Delivers outbox messages of one channel.
+public protocol MessageTransport: Sendable {
+    func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult
+}

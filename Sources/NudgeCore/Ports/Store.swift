@@ -1,0 +1,88 @@
+import Foundation
+
+/// Where nudge keeps customers, products, events, enrollments, the outbox and the dispatch log.
+///
+/// Every write happens inside `write`, one transaction that commits when the closure returns and rolls
+/// back when it throws. Implementations serialise writers; callers never hold a transaction across an await.
+public protocol Store: AnyObject, Sendable {
+    func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+    func read<T>(_ body: (any StoreReader) throws -> T) throws -> T
+}
+
+/// Which dispatch log rows to read.
+public struct DispatchLogFilter: Sendable, Hashable {
+    public var campaign: String?
+    public var channel: Channel?
+    public var status: DispatchStatus?
+    public var customerID: String?
+    public var since: Date?
+
+    public init(
+        campaign: String? = nil, channel: Channel? = nil, status: DispatchStatus? = nil, customerID: String? = nil,
+        since: Date? = nil
+    ) {
+        self.campaign = campaign
+        self.channel = channel
+        self.status = status
+        self.customerID = customerID
+        self.since = since
+    }
+}
+
+/// Reads, inside or outside a write transaction.
+public protocol StoreReader {
+    func customer(_ id: String) throws -> Customer?
+    func product(_ sku: String) throws -> Product?
+    func products(skus: [String]) throws -> [Product]
+    func stageHistory(customerID: String) throws -> [StageChange]
+    /// Every enrollment of a customer, oldest first.
+    func enrollments(customerID: String) throws -> [Enrollment]
+    /// The most recent enrollment of a customer in a campaign.
+    func latestEnrollment(campaign: String, customerID: String) throws -> Enrollment?
+    /// The earliest `next_due_at` of an active enrollment.
+    func earliestEnrollmentDue() throws -> Date?
+    /// The earliest `next_attempt_at` of a queued message, or lease end of a message being sent.
+    func earliestMessageDue() throws -> Date?
+    func message(key: String) throws -> OutboxMessage?
+    /// Rows with `seq` greater than `after`, in `seq` order.
+    func dispatchLog(after seq: Int64, filter: DispatchLogFilter, limit: Int) throws -> [DispatchLogEntry]
+    /// The last `limit` rows for one customer, newest first.
+    func recentDispatches(customerID: String, limit: Int) throws -> [DispatchLogEntry]
+    /// The last `limit` rows that match, in `seq` order.
+    func lastDispatches(filter: DispatchLogFilter, limit: Int) throws -> [DispatchLogEntry]
+    /// The highest `seq` in the dispatch log, 0 when it is empty.
+    func lastDispatchSeq() throws -> Int64
+    func count(of table: StoreTable) throws -> Int
+}
+
+/// Tables whose size is worth reporting.
+public enum StoreTable: String, Sendable, CaseIterable {
+    case customers, products, events, enrollments, outbox, dispatchLog = "dispatch_log"
+}
+
+/// Writes, inside one transaction.
+public protocol StoreTransaction: StoreReader {
+    /// Inserts or replaces a customer's profile, facts and stage.
+    func saveCustomer(_ customer: Customer) throws
+    func saveProduct(_ product: Product) throws
+    /// Stores an event; false (and nothing stored) when an event with the same `id` exists.
+    func insertEvent(_ event: Event) throws -> Bool
+    func appendStageChange(_ change: StageChange) throws
+    /// Stores a new enrollment and returns its id.
+    func insertEnrollment(_ enrollment: Enrollment) throws -> Int64
+    func updateEnrollment(_ enrollment: Enrollment) throws
+    /// Active enrollments due at or before `now`, earliest first.
+    func dueEnrollments(at now: Date, limit: Int) throws -> [Enrollment]
+    /// Adds a message to the outbox; nil when a message with the same key exists (nothing changes).
+    func enqueue(_ message: OutboxMessage) throws -> Int64?
+    /// Claims queued messages of a channel due at or before `now`: they become `sending` until `leaseUntil`.
+    func claimMessages(channel: Channel, now: Date, leaseUntil: Date, limit: Int) throws -> [OutboxMessage]
+    /// Records the result of a delivery attempt, only if the message is still `sending`; false otherwise.
+    func finishAttempt(
+        messageID: Int64, state: OutboxMessage.State, attempts: Int, nextAttemptAt: Date?
+    ) throws -> Bool
+    /// Returns messages whose lease ended before `now` to the queue; returns them.
+    func releaseExpiredLeases(now: Date) throws -> [OutboxMessage]
+    /// Appends a row to the dispatch log and returns its `seq`.
+    @discardableResult func appendLog(_ entry: DispatchLogEntry) throws -> Int64
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// One header field of an email, folded (RFC 5322 §2.2.3) so that no line exceeds 78 characters, with
+/// non-ASCII text as RFC 2047 encoded-words. A single unbreakable token longer than a line (a very long URL)
+/// is the only thing that can make a line longer.
+struct MailHeader {
+    static let lineLimit = 78
+    /// RFC 2047 §2: an encoded-word is at most 75 characters.
+    static let encodedWordLimit = 75
+    private static let encodedWordOverhead = "=?UTF-8?B??=".utf8.count
+
+    private(set) var lines: [String]
+
+    init(_ name: String) {
+        lines = [name + ":"]
+    }
+
+    /// The field as text, lines joined by CRLF, without a final line break.
+    var text: String { lines.joined(separator: "\r\n") }
+
+    /// Appends `token` after a space, folding before it when it does not fit on the current line.
+    mutating func append(_ token: String) {
+        let current = lines[lines.count - 1]
+        if current.utf8.count + 1 + token.utf8.count <= Self.lineLimit {
+            lines[lines.count - 1] += " " + token
+        } else {
+            lines.append(" " + token)
+        }
+    }
+
+    /// An unstructured value (`Subject`): as is, folded at its spaces, when it is printable ASCII that folds
+    /// within the limit; otherwise as encoded-words. Line breaks and control characters become spaces first.
+    mutating func appendUnstructured(_ value: String) {
+        let value = Self.singleLine(value)
+        if Self.isPlainASCII(value), !value.contains("=?") {
+            var folded = self
+            for word in value.split(separator: " ", omittingEmptySubsequences: false) { folded.append(String(word)) }
+            if folded.lines.allSatisfy({ $0.utf8.count <= Self.lineLimit }) {
+                self = folded
+                return
+            }
+        }
+        appendEncodedWords(value)
+    }
+
+    /// A display name and address (`Lan <lan@example.vn>`); the name quoted when it is ASCII and short,
+    /// encoded-words otherwise.
+    mutating func appendMailbox(name: String?, address: String) {
+        let address = "<" + Self.cleanAddress(address) + ">"
+        if let name = name.map(Self.singleLine), !name.isEmpty {
+            let escaped = name.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"")
+            let quoted = "\"" + escaped + "\""
+            if Self.isPlainASCII(name), quoted.utf8.count <= 60 {
+                append(quoted)
+            } else {
+                appendEncodedWords(name)
+            }
+        }
+        append(address)
+    }
+
+    /// `text` as UTF-8 B encoded-words, each filling the rest of its line, never splitting a character's bytes
+    /// between two words (RFC 2047 §5). Readers join adjacent encoded-words without the space between them.
+    mutating func appendEncodedWords(_ text: String) {
+        var chunk: [UInt8] = []
+        var limit = nextWordLimit()
+        for unit in Self.encodingUnits(text) {
+            if !chunk.isEmpty, Self.encodedLength(chunk.count + unit.count) > limit {
+                append(Self.encodedWord(chunk))
+                chunk = []
+                limit = nextWordLimit()
+            }
+            chunk += unit
+        }
+        if !chunk.isEmpty || text.isEmpty { append(Self.encodedWord(chunk)) }
+    }
+
+    /// The longest encoded-word that fits on the current line, or a whole new line when little room is left.
+    private func nextWordLimit() -> Int {
+        let room = Self.lineLimit - lines[lines.count - 1].utf8.count - 1
+        return room >= Self.encodedWordOverhead + 8 ? min(Self.encodedWordLimit, room) : Self.encodedWordLimit
+    }
+
+    /// The byte groups that must stay together: each character's UTF-8 bytes, or each scalar's for the rare
+    /// character too long for one word.
+    private static func encodingUnits(_ text: String) -> [[UInt8]] {
+        let capacity = (encodedWordLimit - encodedWordOverhead) / 4 * 3
+        return text.flatMap { character -> [[UInt8]] in
+            let bytes = Array(String(character).utf8)
+            return bytes.count <= capacity ? [bytes] : character.unicodeScalars.map { Array(String($0).utf8) }
+        }
+    }
+
+    private static func encodedLength(_ byteCount: Int) -> Int {
+        encodedWordOverhead + (byteCount + 2) / 3 * 4
+    }
+
+    private static func encodedWord(_ bytes: [UInt8]) -> String {
+        "=?UTF-8?B?" + Data(bytes).base64EncodedString() + "?="
+    }
+
+    /// Printable ASCII only (no control characters).
+    static func isPlainASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { (32...126).contains($0) }
+    }
+
+    /// Header text on one line: CR, LF and other control characters become spaces, so nothing a customer
+    /// or a template writes can start a header of its own.
+    static func singleLine(_ text: String) -> String {
+        TextCleanup.singleLine(text)
+    }
+
+    /// A URL for `<…>` (`List-Unsubscribe`): whitespace, control characters and angle brackets removed.
+    static func cleanURL(_ url: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                url.unicodeScalars.filter {
+                    !$0.properties.isWhitespace && $0.properties.generalCategory != .control && $0 != "<" && $0 != ">"
+                }))
+    }
+
+    /// An address with everything that could break out of `<…>` or the header removed.
+    static func cleanAddress(_ address: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                address.unicodeScalars.filter {
+                    !$0.properties.isWhitespace && $0.properties.generalCategory != .control
+                        && !"<>,;\"()[]\\".unicodeScalars.contains($0)
+                }))
+    }
+}

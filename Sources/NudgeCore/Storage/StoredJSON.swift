@@ -1,0 +1,107 @@
+import Foundation
+
+/// A lossless JSON form of `Value` for storage: times and durations are tagged (`{"$t": seconds}`,
+/// `{"$d": seconds}`) so they come back as times and durations, not strings.
+public enum StoredJSON {
+    public static func encode(_ value: Value) -> String {
+        var out = ""
+        write(value, to: &out)
+        return out
+    }
+
+    public static func encode(_ fields: [String: Value]) -> String {
+        encode(.map(fields))
+    }
+
+    public static func encode(strings: [String]) -> String {
+        encode(.list(strings.map(Value.string)))
+    }
+
+    /// Decodes text written by `encode`; anything unreadable is `null`.
+    public static func decode(_ text: String) -> Value {
+        guard let data = text.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        else { return .null }
+        return value(from: object)
+    }
+
+    public static func decodeMap(_ text: String?) -> [String: Value] {
+        guard let text, case .map(let fields) = decode(text) else { return [:] }
+        return fields
+    }
+
+    public static func decodeStrings(_ text: String?) -> [String] {
+        guard let text, case .list(let items) = decode(text) else { return [] }
+        return items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+    }
+
+    /// Converts what JSONSerialization produced into a Value, reading the storage tags.
+    public static func value(from object: Any) -> Value {
+        switch object {
+        case let dictionary as [String: Any]:
+            if dictionary.count == 1, let seconds = (dictionary["$t"] as? NSNumber)?.doubleValue {
+                return .time(Date(timeIntervalSince1970: seconds))
+            }
+            if dictionary.count == 1, let seconds = (dictionary["$d"] as? NSNumber)?.doubleValue {
+                return .duration(seconds)
+            }
+            return .map(dictionary.mapValues(value(from:)))
+        case let array as [Any]:
+            return .list(array.map(value(from:)))
+        case let string as String:
+            return .string(string)
+        case let number as NSNumber:
+            // JSONSerialization gives booleans as NSNumber whose type code is `c` (char), numbers never.
+            if String(cString: number.objCType) == "c" { return .bool(number.boolValue) }
+            return .number(number.doubleValue)
+        default:
+            return .null
+        }
+    }
+
+    static func write(_ value: Value, to out: inout String) {
+        switch value {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n): out += n.isFinite ? NumberText.format(n) : "null"
+        case .string(let s): writeString(s, to: &out)
+        case .time(let t): out += "{\"$t\":\(NumberText.format(t.timeIntervalSince1970))}"
+        case .duration(let d): out += "{\"$d\":\(NumberText.format(d))}"
+        case .list(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                write(item, to: &out)
+            }
+            out += "]"
+        case .map(let fields):
+            out += "{"
+            for (i, key) in fields.keys.sorted().enumerated() {
+                if i > 0 { out += "," }
+                writeString(key, to: &out)
+                out += ":"
+                write(fields[key]!, to: &out)
+            }
+            out += "}"
+        }
+    }
+
+    /// A JSON string literal; non-ASCII text is written as UTF-8, not escaped.
+    public static func writeString(_ s: String, to out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}

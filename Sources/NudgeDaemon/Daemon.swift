@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import Logging
+import NudgeCore
+import NudgeFiles
+import NudgeServer
+import NudgeStore
+import ServiceLifecycle
+
+/// `nudge run`: API, scheduler, dispatcher, reloader (and the systemd watchdog) as one ServiceGroup.
+public enum Daemon {
+    /// Exit status of a daemon whose configuration or campaign files cannot be loaded (EX_CONFIG).
+    public static let configErrorStatus: Int32 = 78
+
+    /// Runs until SIGTERM or SIGINT; returns the exit status.
+    public static func run(
+        configPath: String?, reader: WorkspaceReader, version: String, print: @escaping @Sendable (String) -> Void
+    ) async -> Int32 {
+        let workspace = Workspace(reader: reader, configPath: configPath)
+        let loaded: Workspace.Loaded
+        switch workspace.load() {
+        case .failure(let failure):
+            for diagnostic in failure.diagnostics { print(diagnostic.description) }
+            print("nudge: cannot start: the files above have errors (run `nudge check` for details)")
+            return configErrorStatus
+        case .success(let value):
+            loaded = value
+        }
+        let config = loaded.config
+        var logger = Logger(label: "nudge") { label in
+            LineLogHandler(label: label, format: config.logFormat, level: .info)
+        }
+        logger.logLevel = ProcessInfo.processInfo.environment["NUDGE_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        for diagnostic in loaded.diagnostics {
+            logger.warning("campaign files", metadata: ["diagnostic": "\(diagnostic.description)"])
+        }
+
+        do {
+            try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+            let databasePath = (config.dataDirectory as NSString).appendingPathComponent("nudge.sqlite")
+            let store = try SQLiteStore(path: databasePath)
+            let token = try APIToken.resolve(configured: config.apiToken, dataDirectory: config.dataDirectory)
+            let outbox = (config.dataDirectory as NSString).appendingPathComponent("outbox")
+            let transports = try Transports.make(config: config, outbox: outbox)
+            let now: @Sendable () -> Date = { Date() }
+
+            let database = DatabaseQueue(store: store)
+            let runtime = RuntimeState(
+                engine: JourneyEngine(loaded),
+                report: .init(at: now(), diagnostics: loaded.diagnostics.map(\.description), succeeded: true))
+            let schedulerWake = WakeSignal()
+            let dispatcherWake = WakeSignal()
+            let notifier = SystemdNotifier()
+
+            let api = API(
+                database: database, runtime: runtime, token: token.token, maxBodyBytes: config.maxBodyBytes, now: now,
+                newWork: { schedulerWake.signal() })
+            let listen = config.listen
+            let readyLogger = logger
+            let app = Application(
+                router: api.router(),
+                configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "nudge"),
+                onServerRunning: { _ in
+                    notifier.notify("READY=1\nSTATUS=listening on \(listen)")
+                    readyLogger.info("ready", metadata: ["listen": "\(listen)"])
+                },
+                logger: logger)
+
+            // ServiceGroup stops services in reverse order: first the marker (the API refuses new work), then the
+            // API, the reloader and the scheduler; the dispatcher last, so in-flight sends finish and are recorded.
+            var services: [any Service] = [
+                DispatcherService(
+                    database: database, transports: transports, retry: config.retry, wake: dispatcherWake,
+                    logger: logger, now: now),
+                SchedulerService(
+                    database: database, runtime: runtime, wake: schedulerWake, dispatcherWake: dispatcherWake,
+                    logger: logger, now: now),
+                ReloaderService(
+                    workspace: workspace, runtime: runtime, startup: config, schedulerWake: schedulerWake,
+                    logger: logger, now: now),
+                app,
+            ]
+            if let interval = notifier.watchdogInterval {
+                services.insert(WatchdogService(notifier: notifier, interval: interval), at: 0)
+            }
+            services.append(ShutdownMarker(runtime: runtime, notifier: notifier))
+
+            print("nudge \(version) listening on http://\(listen)")
+            print("  database   \(databasePath)")
+            print("  api token  \(token.file.map { "\($0)\(token.generated ? " (generated)" : "")" } ?? "from the configuration")")
+            for channel in Channel.allCases {
+                if case .file(let file) = config.channels[channel]?.transport {
+                    print("  outbox     \(channel.rawValue): \((file.directory ?? outbox) + "/" + channel.rawValue)/")
+                }
+            }
+            print("  campaigns  \(loaded.campaigns.campaigns.map(\.id).joined(separator: ", "))")
+
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
+            try await group.run()
+            logger.info("stopped")
+            return 0
+        } catch {
+            logger.critical("nudge stopped on an error", metadata: ["error": "\(error)"])
+            print("nudge: \(error)")
+            return 1
+        }
+    }
+}
+
+/// Last in the group, so the first told about shutdown: it makes the API refuse new work and tells systemd.
+struct ShutdownMarker: Service {
+    let runtime: RuntimeState
+    let notifier: SystemdNotifier
+
+    func run() async throws {
+        try await gracefulShutdown()
+        runtime.isStopping = true
+        notifier.notify("STOPPING=1")
+    }
+}

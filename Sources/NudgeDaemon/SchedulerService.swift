@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import NudgeCore
+import NudgeServer
+import ServiceLifecycle
+
+/// Decides due steps. Sleeps until the earliest `next_due_at` (or until woken by new enrollments); never polls.
+struct SchedulerService: Service {
+    let database: DatabaseQueue
+    let runtime: RuntimeState
+    let wake: WakeSignal
+    /// Woken when messages were queued.
+    let dispatcherWake: WakeSignal
+    let logger: Logger
+    let now: @Sendable () -> Date
+    var batchSize = 500
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                do {
+                    let engine = runtime.engine
+                    let moment = now()
+                    let results = try await database.write { [batchSize] tx in
+                        try engine.runDueSteps(in: tx, now: moment, limit: batchSize)
+                    }
+                    for result in results { log(result) }
+                    if results.contains(where: { if case .queued = $0.outcome { true } else { false } }) {
+                        dispatcherWake.signal()
+                    }
+                    if results.count == batchSize { continue }
+                    let next = try await database.read { try $0.earliestEnrollmentDue() }
+                    await wake.wait(seconds: next.map { $0.timeIntervalSince(now()) } ?? 3600)
+                } catch {
+                    logger.error("scheduling failed; retrying in 1s", metadata: ["error": "\(error)"])
+                    await wake.wait(seconds: 1)
+                }
+            }
+        } onGracefulShutdown: {
+            wake.signal()
+        }
+    }
+
+    private func log(_ result: JourneyEngine.StepResult) {
+        guard let entry = result.log else {
+            if case .ended(let reason) = result.outcome {
+                logger.info(
+                    "enrollment ended",
+                    metadata: [
+                        "campaign.id": "\(result.enrollment.campaign)", "customer.id": "\(result.enrollment.customerID)",
+                        "reason": "\(reason)",
+                    ])
+            }
+            return
+        }
+        logger.info("dispatch", metadata: DispatchMetadata.of(entry))
+    }
+}
+
+/// The structured fields of one dispatch log row, for journald.
+enum DispatchMetadata {
+    static func of(_ entry: DispatchLogEntry) -> Logger.Metadata {
+        var fields: Logger.Metadata = [
+            "seq": "\(entry.seq)", "campaign.id": "\(entry.campaign)", "step.id": "\(entry.step)",
+            "customer.id": "\(entry.customerID)", "channel": "\(entry.channel.rawValue)",
+            "status": "\(entry.status.rawValue)",
+        ]
+        if let variant = entry.variant { fields["variant"] = "\(variant)" }
+        if let reason = entry.reason { fields["reason"] = "\(reason)" }
+        if let key = entry.messageKey { fields["message.key"] = "\(key)" }
+        if entry.attempt > 0 { fields["attempt"] = "\(entry.attempt)" }
+        if let latency = entry.latencyMilliseconds { fields["latency_ms"] = "\(latency)" }
+        if let error = entry.error { fields["error"] = "\(error)" }
+        return fields
+    }
+}

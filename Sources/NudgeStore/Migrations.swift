@@ -1,0 +1,149 @@
+/// The schema, as numbered migrations applied in order; `PRAGMA user_version` records how far a database got.
+/// Never edit a released migration: add the next number.
+enum Migrations {
+    static let all: [(version: Int, sql: String)] = [
+        (1, v1)
+    ]
+
+    static let v1 = """
+        CREATE TABLE customers (
+            id TEXT PRIMARY KEY,
+            email TEXT,
+            phone TEXT,
+            push_tokens TEXT NOT NULL DEFAULT '[]',
+            timezone TEXT,
+            locale TEXT,
+            attributes TEXT NOT NULL DEFAULT '{}',
+            consent TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            stage TEXT,
+            stage_entered_at REAL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE customer_facts (
+            customer_id TEXT PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+            purchase_count INTEGER NOT NULL DEFAULT 0,
+            total_spent REAL NOT NULL DEFAULT 0,
+            first_purchase_at REAL,
+            last_purchase_at REAL,
+            signup_at REAL,
+            trial_ends_at REAL,
+            plan TEXT,
+            usage TEXT NOT NULL DEFAULT '{}',
+            owned_skus TEXT NOT NULL DEFAULT '[]',
+            owned_categories TEXT NOT NULL DEFAULT '[]',
+            complaints INTEGER NOT NULL DEFAULT 0,
+            unsubscribed TEXT NOT NULL DEFAULT '[]',
+            unsubscribed_all INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+
+        CREATE TABLE products (
+            sku TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            category TEXT,
+            price REAL NOT NULL CHECK (price >= 0),
+            cost REAL CHECK (cost >= 0),
+            currency TEXT NOT NULL,
+            url TEXT,
+            image_url TEXT,
+            active INTEGER NOT NULL DEFAULT 1
+        ) WITHOUT ROWID;
+
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,
+            id TEXT UNIQUE,
+            type TEXT NOT NULL,
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            timestamp REAL NOT NULL,
+            properties TEXT NOT NULL
+        );
+        CREATE INDEX events_by_customer ON events(customer_id, timestamp);
+
+        CREATE TABLE stage_history (
+            seq INTEGER PRIMARY KEY,
+            customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+            from_stage TEXT,
+            to_stage TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX stage_history_by_customer ON stage_history(customer_id, seq);
+
+        CREATE TABLE enrollments (
+            id INTEGER PRIMARY KEY,
+            campaign TEXT NOT NULL,
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            arm TEXT NOT NULL CHECK (arm IN ('treatment', 'holdout')),
+            variant TEXT,
+            enrolled_at REAL NOT NULL,
+            triggered_at REAL NOT NULL,
+            trigger_event TEXT,
+            next_step TEXT,
+            next_due_at REAL,
+            state TEXT NOT NULL CHECK (state IN ('active', 'completed', 'exited', 'expired')),
+            end_reason TEXT
+        );
+        CREATE INDEX enrollments_due ON enrollments(next_due_at) WHERE state = 'active' AND next_due_at IS NOT NULL;
+        CREATE INDEX enrollments_by_customer ON enrollments(customer_id, campaign, id);
+
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            campaign TEXT NOT NULL,
+            step TEXT NOT NULL,
+            variant TEXT,
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            channel TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            content TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'dead')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL,
+            lease_until REAL,
+            created_at REAL NOT NULL,
+            is_marketing INTEGER NOT NULL
+        );
+        CREATE INDEX outbox_due ON outbox(channel, next_attempt_at) WHERE state = 'queued';
+        CREATE INDEX outbox_leased ON outbox(lease_until) WHERE state = 'sending';
+
+        CREATE TABLE dispatch_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            campaign TEXT NOT NULL,
+            step TEXT NOT NULL,
+            variant TEXT,
+            customer_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN
+                ('queued', 'sent', 'delivered', 'deferred', 'suppressed', 'failed', 'retrying', 'dead')),
+            reason TEXT,
+            attempt INTEGER NOT NULL DEFAULT 0,
+            message_key TEXT,
+            provider_id TEXT,
+            latency_ms INTEGER,
+            error TEXT
+        );
+        CREATE INDEX dispatch_log_by_customer ON dispatch_log(customer_id, seq);
+        CREATE TRIGGER dispatch_log_is_append_only_update BEFORE UPDATE ON dispatch_log
+            BEGIN SELECT RAISE(ABORT, 'dispatch_log is append-only'); END;
+        CREATE TRIGGER dispatch_log_is_append_only_delete BEFORE DELETE ON dispatch_log
+            BEGIN SELECT RAISE(ABORT, 'dispatch_log is append-only'); END;
+        """
+
+    /// Brings the database up to the latest version, each migration in its own transaction.
+    static func apply(to connection: SQLiteConnection) throws {
+        let current = try connection.statement("PRAGMA user_version").first { Int($0.int(0)) } ?? 0
+        guard let latest = all.last?.version else { return }
+        if current > latest {
+            throw SQLiteError(
+                code: 1,
+                message: "the database is at schema version \(current), newer than this nudge (\(latest)): upgrade nudge")
+        }
+        for migration in all where migration.version > current {
+            try connection.transaction(immediate: true) {
+                try connection.execute(migration.sql)
+                try connection.execute("PRAGMA user_version = \(migration.version)")
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import CSQLite
+import Foundation
+
+/// An error from SQLite, with the statement that caused it.
+public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    public var code: Int32
+    public var message: String
+    public var sql: String?
+
+    public var description: String {
+        sql.map { "\(message) (SQLite \(code)) in: \($0)" } ?? "\(message) (SQLite \(code))"
+    }
+
+    /// The database is locked by another writer for longer than the busy timeout.
+    public var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
+    public var isConstraint: Bool { code & 0xff == SQLITE_CONSTRAINT }
+}
+
+/// One SQLite connection with a cache of prepared statements. Not thread-safe: its owner serialises use.
+final class SQLiteConnection {
+    private let handle: OpaquePointer
+    private var statements: [String: Statement] = [:]
+    let path: String
+
+    /// Opens (creating when asked) the database at `path` in WAL mode with foreign keys on.
+    init(path: String, readOnly: Bool = false) throws {
+        var db: OpaquePointer?
+        let flags =
+            (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(code: rc, message: "\(message): \(path)")
+        }
+        handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, 5_000)
+        if !readOnly {
+            try execute("PRAGMA journal_mode = WAL")
+            try execute("PRAGMA synchronous = NORMAL")
+        }
+        try execute("PRAGMA foreign_keys = ON")
+    }
+
+    deinit {
+        statements.values.forEach { $0.finalize() }
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements without parameters.
+    func execute(_ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? "error"
+            sqlite3_free(error)
+            throw SQLiteError(code: rc, message: message, sql: sql)
+        }
+    }
+
+    /// A prepared statement for `sql`, reused across calls; bound values are cleared first.
+    func statement(_ sql: String) throws -> Statement {
+        if let cached = statements[sql] {
+            cached.reset()
+            return cached
+        }
+        var raw: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+        guard rc == SQLITE_OK, let raw else { throw error(rc, sql: sql) }
+        let statement = Statement(raw, connection: self, sql: sql)
+        statements[sql] = statement
+        return statement
+    }
+
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
+    func error(_ rc: Int32, sql: String?) -> SQLiteError {
+        SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    /// Runs `body` in a transaction (`BEGIN IMMEDIATE` for writers), committing on return, rolling back on throw.
+    func transaction<T>(immediate: Bool, _ body: () throws -> T) throws -> T {
+        try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+/// A value SQLite can bind.
+enum SQLValue {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+}
+
+/// A prepared statement: bind, step, read columns.
+final class Statement {
+    private let raw: OpaquePointer
+    private unowned let connection: SQLiteConnection
+    let sql: String
+
+    fileprivate init(_ raw: OpaquePointer, connection: SQLiteConnection, sql: String) {
+        self.raw = raw
+        self.connection = connection
+        self.sql = sql
+    }
+
+    fileprivate func finalize() { sqlite3_finalize(raw) }
+
+    fileprivate func reset() {
+        sqlite3_reset(raw)
+        sqlite3_clear_bindings(raw)
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    /// Binds values to `?1 … ?n` in order.
+    @discardableResult
+    func bind(_ values: [SQLValue]) throws -> Statement {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(raw, index)
+            case .integer(let v): rc = sqlite3_bind_int64(raw, index, v)
+            case .real(let v): rc = sqlite3_bind_double(raw, index, v)
+            case .text(let v): rc = sqlite3_bind_text(raw, index, v, -1, Statement.transient)
+            }
+            guard rc == SQLITE_OK else { throw connection.error(rc, sql: sql) }
+        }
+        return self
+    }
+
+    /// Advances to the next row; false when there are no more.
+    func step() throws -> Bool {
+        let rc = sqlite3_step(raw)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = connection.error(rc, sql: sql)
+            sqlite3_reset(raw)
+            throw error
+        }
+    }
+
+    /// Runs a statement that returns no rows.
+    func run(_ values: [SQLValue] = []) throws {
+        try bind(values)
+        while try step() {}
+    }
+
+    /// Every row, read by `row`.
+    func rows<T>(_ values: [SQLValue] = [], _ row: (Statement) throws -> T) throws -> [T] {
+        try bind(values)
+        var result: [T] = []
+        while try step() { result.append(try row(self)) }
+        return result
+    }
+
+    /// The first row, read by `row`, or nil.
+    func first<T>(_ values: [SQLValue] = [], _ row: (Statement) throws -> T) throws -> T? {
+        try bind(values)
+        defer { sqlite3_reset(raw) }
+        return try step() ? try row(self) : nil
+    }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
+    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
+    func double(_ column: Int32) -> Double { sqlite3_column_double(raw, column) }
+    func optionalDouble(_ column: Int32) -> Double? { isNull(column) ? nil : double(column) }
+    func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
+
+    func text(_ column: Int32) -> String {
+        guard let bytes = sqlite3_column_text(raw, column) else { return "" }
+        return String(cString: bytes)
+    }
+
+    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+    func date(_ column: Int32) -> Date { Date(timeIntervalSince1970: double(column)) }
+    func optionalDate(_ column: Int32) -> Date? { isNull(column) ? nil : date(column) }
+}
+
+extension SQLValue {
+    static func from(_ text: String?) -> SQLValue { text.map(SQLValue.text) ?? .null }
+    static func from(_ date: Date?) -> SQLValue { date.map { .real($0.timeIntervalSince1970) } ?? .null }
+    static func from(_ number: Double?) -> SQLValue { number.map(SQLValue.real) ?? .null }
+    static func from(_ number: Int?) -> SQLValue { number.map { .integer(Int64($0)) } ?? .null }
+    static func from(_ flag: Bool) -> SQLValue { .integer(flag ? 1 : 0) }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import NudgeCore
+
+/// The Store on one SQLite file (WAL): one writer connection, serialised by a lock.
+/// Other processes (`nudge tail`) read the same file concurrently.
+public final class SQLiteStore: Store, @unchecked Sendable {
+    private let connection: SQLiteConnection
+    private let lock = NSLock()
+    public let path: String
+
+    /// Opens or creates the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        connection = try SQLiteConnection(path: path)
+        try Migrations.apply(to: connection)
+    }
+
+    public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try connection.transaction(immediate: true) {
+            try body(SQLiteTransaction(connection))
+        }
+    }
+
+    public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try connection.transaction(immediate: false) {
+            try body(SQLiteTransaction(connection))
+        }
+    }
+
+    /// Whether the database accepts a write (for readiness checks).
+    public func isWritable() -> Bool {
+        (try? write { _ in true }) ?? false
+    }
+}
+
+/// A read-only view of a nudge database, for commands that run beside the daemon (`nudge tail`).
+public final class SQLiteReader: @unchecked Sendable {
+    private let connection: SQLiteConnection
+    private let lock = NSLock()
+
+    public init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SQLiteError(code: 14, message: "no database at \(path)")
+        }
+        connection = try SQLiteConnection(path: path, readOnly: true)
+    }
+
+    public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try connection.transaction(immediate: false) {
+            try body(SQLiteTransaction(connection))
+        }
+    }
+}

@@ -1,0 +1,389 @@
+import Foundation
+import NudgeCore
+
+/// Every SQL statement nudge runs, over one connection inside a transaction.
+struct SQLiteTransaction: StoreTransaction {
+    let db: SQLiteConnection
+
+    init(_ db: SQLiteConnection) {
+        self.db = db
+    }
+
+    // MARK: customers
+
+    private static let customerColumns = """
+        c.id, c.email, c.phone, c.push_tokens, c.timezone, c.locale, c.attributes, c.consent, c.created_at,
+        c.updated_at, c.stage, c.stage_entered_at, f.purchase_count, f.total_spent, f.first_purchase_at,
+        f.last_purchase_at, f.signup_at, f.trial_ends_at, f.plan, f.usage, f.owned_skus, f.owned_categories,
+        f.complaints, f.unsubscribed, f.unsubscribed_all
+        """
+
+    func customer(_ id: String) throws -> Customer? {
+        try db.statement(
+            "SELECT \(Self.customerColumns) FROM customers c LEFT JOIN customer_facts f ON f.customer_id = c.id WHERE c.id = ?1"
+        ).first([.text(id)], Self.readCustomer)
+    }
+
+    private static func readCustomer(_ row: Statement) -> Customer {
+        var facts = CustomerFacts()
+        if !row.isNull(12) {
+            facts.purchaseCount = Int(row.int(12))
+            facts.totalSpent = row.double(13)
+            facts.firstPurchaseAt = row.optionalDate(14)
+            facts.lastPurchaseAt = row.optionalDate(15)
+            facts.signupAt = row.optionalDate(16)
+            facts.trialEndsAt = row.optionalDate(17)
+            facts.plan = row.optionalText(18)
+            for (metric, value) in StoredJSON.decodeMap(row.text(19)) {
+                if case .number(let used) = value["used"], case .number(let limit) = value["limit"] {
+                    facts.usage[metric] = CustomerFacts.Usage(used: used, limit: limit)
+                }
+            }
+            facts.ownedSKUs = StoredJSON.decodeStrings(row.text(20))
+            facts.ownedCategories = StoredJSON.decodeStrings(row.text(21))
+            facts.complaints = Int(row.int(22))
+            facts.unsubscribed = Set(StoredJSON.decodeStrings(row.text(23)).compactMap(Channel.init(rawValue:)))
+            facts.unsubscribedFromAll = row.int(24) != 0
+        }
+        var consent: [Channel: Bool] = [:]
+        for (key, value) in StoredJSON.decodeMap(row.text(7)) {
+            if let channel = Channel(rawValue: key), case .bool(let given) = value { consent[channel] = given }
+        }
+        return Customer(
+            id: row.text(0), email: row.optionalText(1), phone: row.optionalText(2),
+            pushTokens: StoredJSON.decodeStrings(row.text(3)), timezone: row.optionalText(4),
+            locale: row.optionalText(5), attributes: StoredJSON.decodeMap(row.text(6)), consent: consent,
+            createdAt: row.date(8), updatedAt: row.date(9), facts: facts, stage: row.optionalText(10),
+            stageEnteredAt: row.optionalDate(11))
+    }
+
+    func saveCustomer(_ customer: Customer) throws {
+        let consent = Value.map(
+            Dictionary(uniqueKeysWithValues: customer.consent.map { ($0.key.rawValue, Value.bool($0.value)) }))
+        try db.statement(
+            """
+            INSERT INTO customers (id, email, phone, push_tokens, timezone, locale, attributes, consent, created_at,
+                updated_at, stage, stage_entered_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+            ON CONFLICT (id) DO UPDATE SET email = ?2, phone = ?3, push_tokens = ?4, timezone = ?5, locale = ?6,
+                attributes = ?7, consent = ?8, updated_at = ?10, stage = ?11, stage_entered_at = ?12
+            """
+        ).run([
+            .text(customer.id), .from(customer.email), .from(customer.phone),
+            .text(StoredJSON.encode(strings: customer.pushTokens)), .from(customer.timezone), .from(customer.locale),
+            .text(StoredJSON.encode(customer.attributes)), .text(StoredJSON.encode(consent)),
+            .from(customer.createdAt), .from(customer.updatedAt), .from(customer.stage), .from(customer.stageEnteredAt),
+        ])
+        let facts = customer.facts
+        let usage = Value.map(
+            facts.usage.mapValues { Value.map(["used": .number($0.used), "limit": .number($0.limit)]) })
+        try db.statement(
+            """
+            INSERT OR REPLACE INTO customer_facts (customer_id, purchase_count, total_spent, first_purchase_at,
+                last_purchase_at, signup_at, trial_ends_at, plan, usage, owned_skus, owned_categories, complaints,
+                unsubscribed, unsubscribed_all)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+            """
+        ).run([
+            .text(customer.id), .integer(Int64(facts.purchaseCount)), .real(facts.totalSpent),
+            .from(facts.firstPurchaseAt), .from(facts.lastPurchaseAt), .from(facts.signupAt),
+            .from(facts.trialEndsAt), .from(facts.plan), .text(StoredJSON.encode(usage)),
+            .text(StoredJSON.encode(strings: facts.ownedSKUs)), .text(StoredJSON.encode(strings: facts.ownedCategories)),
+            .integer(Int64(facts.complaints)), .text(StoredJSON.encode(strings: facts.unsubscribed.map(\.rawValue).sorted())),
+            .from(facts.unsubscribedFromAll),
+        ])
+    }
+
+    // MARK: products
+
+    private static let productColumns = "sku, name, category, price, cost, currency, url, image_url, active"
+
+    private static func readProduct(_ row: Statement) -> Product {
+        Product(
+            sku: row.text(0), name: row.text(1), category: row.optionalText(2), price: row.double(3),
+            cost: row.optionalDouble(4), currency: row.text(5), url: row.optionalText(6),
+            imageURL: row.optionalText(7), active: row.int(8) != 0)
+    }
+
+    func product(_ sku: String) throws -> Product? {
+        try db.statement("SELECT \(Self.productColumns) FROM products WHERE sku = ?1").first(
+            [.text(sku)], Self.readProduct)
+    }
+
+    func products(skus: [String]) throws -> [Product] {
+        try skus.compactMap { try product($0) }
+    }
+
+    func saveProduct(_ product: Product) throws {
+        try db.statement(
+            "INSERT OR REPLACE INTO products (\(Self.productColumns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        ).run([
+            .text(product.sku), .text(product.name), .from(product.category), .real(product.price),
+            .from(product.cost), .text(product.currency), .from(product.url), .from(product.imageURL),
+            .from(product.active),
+        ])
+    }
+
+    // MARK: events and stages
+
+    func insertEvent(_ event: Event) throws -> Bool {
+        try db.statement(
+            "INSERT OR IGNORE INTO events (id, type, customer_id, timestamp, properties) VALUES (?1, ?2, ?3, ?4, ?5)"
+        ).run([
+            .from(event.id), .text(event.type), .text(event.customerID), .from(event.timestamp),
+            .text(StoredJSON.encode(event.properties)),
+        ])
+        return db.changes == 1
+    }
+
+    func appendStageChange(_ change: StageChange) throws {
+        try db.statement("INSERT INTO stage_history (customer_id, from_stage, to_stage, at) VALUES (?1, ?2, ?3, ?4)")
+            .run([.text(change.customerID), .from(change.from), .text(change.to), .from(change.at)])
+    }
+
+    func stageHistory(customerID: String) throws -> [StageChange] {
+        try db.statement("SELECT customer_id, from_stage, to_stage, at FROM stage_history WHERE customer_id = ?1 ORDER BY seq")
+            .rows([.text(customerID)]) {
+                StageChange(customerID: $0.text(0), from: $0.optionalText(1), to: $0.text(2), at: $0.date(3))
+            }
+    }
+
+    // MARK: enrollments
+
+    private static let enrollmentColumns = """
+        id, campaign, customer_id, arm, variant, enrolled_at, triggered_at, trigger_event, next_step, next_due_at,
+        state, end_reason
+        """
+
+    private static func readEnrollment(_ row: Statement) -> Enrollment {
+        Enrollment(
+            id: row.int(0), campaign: row.text(1), customerID: row.text(2), arm: Arm(rawValue: row.text(3)) ?? .treatment,
+            variant: row.optionalText(4), enrolledAt: row.date(5), triggeredAt: row.date(6),
+            triggerEvent: row.optionalText(7).flatMap(StoredEvent.decode), nextStep: row.optionalText(8),
+            nextDueAt: row.optionalDate(9), state: Enrollment.State(rawValue: row.text(10)) ?? .active,
+            endReason: row.optionalText(11))
+    }
+
+    func enrollments(customerID: String) throws -> [Enrollment] {
+        try db.statement("SELECT \(Self.enrollmentColumns) FROM enrollments WHERE customer_id = ?1 ORDER BY id")
+            .rows([.text(customerID)], Self.readEnrollment)
+    }
+
+    func latestEnrollment(campaign: String, customerID: String) throws -> Enrollment? {
+        try db.statement(
+            """
+            SELECT \(Self.enrollmentColumns) FROM enrollments WHERE customer_id = ?1 AND campaign = ?2
+            ORDER BY id DESC LIMIT 1
+            """
+        ).first([.text(customerID), .text(campaign)], Self.readEnrollment)
+    }
+
+    func insertEnrollment(_ enrollment: Enrollment) throws -> Int64 {
+        try db.statement(
+            """
+            INSERT INTO enrollments (campaign, customer_id, arm, variant, enrolled_at, triggered_at, trigger_event,
+                next_step, next_due_at, state, end_reason)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            """
+        ).run(enrollmentValues(enrollment))
+        return db.lastInsertRowID
+    }
+
+    func updateEnrollment(_ enrollment: Enrollment) throws {
+        try db.statement(
+            """
+            UPDATE enrollments SET campaign = ?1, customer_id = ?2, arm = ?3, variant = ?4, enrolled_at = ?5,
+                triggered_at = ?6, trigger_event = ?7, next_step = ?8, next_due_at = ?9, state = ?10, end_reason = ?11
+            WHERE id = ?12
+            """
+        ).run(enrollmentValues(enrollment) + [.integer(enrollment.id)])
+    }
+
+    private func enrollmentValues(_ e: Enrollment) -> [SQLValue] {
+        [
+            .text(e.campaign), .text(e.customerID), .text(e.arm.rawValue), .from(e.variant), .from(e.enrolledAt),
+            .from(e.triggeredAt), .from(e.triggerEvent.map(StoredEvent.encode)), .from(e.nextStep),
+            .from(e.nextDueAt), .text(e.state.rawValue), .from(e.endReason),
+        ]
+    }
+
+    func dueEnrollments(at now: Date, limit: Int) throws -> [Enrollment] {
+        try db.statement(
+            """
+            SELECT \(Self.enrollmentColumns) FROM enrollments
+            WHERE state = 'active' AND next_due_at IS NOT NULL AND next_due_at <= ?1
+            ORDER BY next_due_at, id LIMIT ?2
+            """
+        ).rows([.from(now), .integer(Int64(limit))], Self.readEnrollment)
+    }
+
+    func earliestEnrollmentDue() throws -> Date? {
+        try db.statement(
+            "SELECT MIN(next_due_at) FROM enrollments WHERE state = 'active' AND next_due_at IS NOT NULL"
+        ).first { $0.optionalDate(0) } ?? nil
+    }
+
+    // MARK: outbox
+
+    private static let messageColumns = """
+        id, key, campaign, step, variant, customer_id, channel, recipient, content, state, attempts, next_attempt_at,
+        lease_until, created_at, is_marketing
+        """
+
+    private static func readMessage(_ row: Statement) throws -> OutboxMessage {
+        let decoder = JSONDecoder()
+        return OutboxMessage(
+            id: row.int(0), key: row.text(1), campaign: row.text(2), step: row.text(3), variant: row.optionalText(4),
+            customerID: row.text(5), channel: Channel(rawValue: row.text(6)) ?? .email,
+            recipient: try decoder.decode(Recipient.self, from: Data(row.text(7).utf8)),
+            content: try decoder.decode(MessageContent.self, from: Data(row.text(8).utf8)),
+            state: OutboxMessage.State(rawValue: row.text(9)) ?? .queued, attempts: Int(row.int(10)),
+            nextAttemptAt: row.date(11), leaseUntil: row.optionalDate(12), createdAt: row.date(13),
+            isMarketing: row.int(14) != 0)
+    }
+
+    func enqueue(_ message: OutboxMessage) throws -> Int64? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try db.statement(
+            """
+            INSERT OR IGNORE INTO outbox (key, campaign, step, variant, customer_id, channel, recipient, content, state,
+                attempts, next_attempt_at, lease_until, created_at, is_marketing)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+            """
+        ).run([
+            .text(message.key), .text(message.campaign), .text(message.step), .from(message.variant),
+            .text(message.customerID), .text(message.channel.rawValue),
+            .text(String(decoding: try encoder.encode(message.recipient), as: UTF8.self)),
+            .text(String(decoding: try encoder.encode(message.content), as: UTF8.self)), .text(message.state.rawValue),
+            .integer(Int64(message.attempts)), .from(message.nextAttemptAt), .from(message.leaseUntil),
+            .from(message.createdAt), .from(message.isMarketing),
+        ])
+        return db.changes == 1 ? db.lastInsertRowID : nil
+    }
+
+    func message(key: String) throws -> OutboxMessage? {
+        try db.statement("SELECT \(Self.messageColumns) FROM outbox WHERE key = ?1").first([.text(key)], Self.readMessage)
+    }
+
+    func claimMessages(channel: Channel, now: Date, leaseUntil: Date, limit: Int) throws -> [OutboxMessage] {
+        try db.statement(
+            """
+            UPDATE outbox SET state = 'sending', lease_until = ?3
+            WHERE id IN (
+                SELECT id FROM outbox WHERE state = 'queued' AND channel = ?1 AND next_attempt_at <= ?2
+                ORDER BY next_attempt_at, id LIMIT ?4)
+            RETURNING \(Self.messageColumns)
+            """
+        ).rows([.text(channel.rawValue), .from(now), .from(leaseUntil), .integer(Int64(limit))], Self.readMessage)
+        .sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+    }
+
+    func finishAttempt(messageID: Int64, state: OutboxMessage.State, attempts: Int, nextAttemptAt: Date?) throws -> Bool
+    {
+        try db.statement(
+            """
+            UPDATE outbox SET state = ?2, attempts = ?3, next_attempt_at = COALESCE(?4, next_attempt_at),
+                lease_until = NULL
+            WHERE id = ?1 AND state = 'sending'
+            """
+        ).run([.integer(messageID), .text(state.rawValue), .integer(Int64(attempts)), .from(nextAttemptAt)])
+        return db.changes == 1
+    }
+
+    func releaseExpiredLeases(now: Date) throws -> [OutboxMessage] {
+        try db.statement(
+            """
+            UPDATE outbox SET state = 'queued', lease_until = NULL
+            WHERE state = 'sending' AND lease_until < ?1
+            RETURNING \(Self.messageColumns)
+            """
+        ).rows([.from(now)], Self.readMessage)
+    }
+
+    func earliestMessageDue() throws -> Date? {
+        let queued = try db.statement("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'")
+            .first { $0.optionalDate(0) } ?? nil
+        let leased = try db.statement("SELECT MIN(lease_until) FROM outbox WHERE state = 'sending'")
+            .first { $0.optionalDate(0) } ?? nil
+        return [queued, leased].compactMap { $0 }.min()
+    }
+
+    // MARK: dispatch log
+
+    private static let logColumns = """
+        seq, at, campaign, step, variant, customer_id, channel, status, reason, attempt, message_key, provider_id,
+        latency_ms, error
+        """
+
+    private static func readLog(_ row: Statement) -> DispatchLogEntry {
+        DispatchLogEntry(
+            seq: row.int(0), at: LogTime.parse(row.text(1)) ?? Date(timeIntervalSince1970: 0), campaign: row.text(2),
+            step: row.text(3), variant: row.optionalText(4), customerID: row.text(5),
+            channel: Channel(rawValue: row.text(6)) ?? .email, status: DispatchStatus(rawValue: row.text(7)) ?? .queued,
+            reason: row.optionalText(8), attempt: Int(row.int(9)), messageKey: row.optionalText(10),
+            providerID: row.optionalText(11), latencyMilliseconds: row.optionalInt(12).map { Int($0) },
+            error: row.optionalText(13))
+    }
+
+    func appendLog(_ entry: DispatchLogEntry) throws -> Int64 {
+        try db.statement(
+            """
+            INSERT INTO dispatch_log (at, campaign, step, variant, customer_id, channel, status, reason, attempt,
+                message_key, provider_id, latency_ms, error)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            """
+        ).run([
+            .text(LogTime.format(entry.at)), .text(entry.campaign), .text(entry.step), .from(entry.variant),
+            .text(entry.customerID), .text(entry.channel.rawValue), .text(entry.status.rawValue), .from(entry.reason),
+            .integer(Int64(entry.attempt)), .from(entry.messageKey), .from(entry.providerID),
+            .from(entry.latencyMilliseconds), .from(entry.error),
+        ])
+        return db.lastInsertRowID
+    }
+
+    func dispatchLog(after seq: Int64, filter: DispatchLogFilter, limit: Int) throws -> [DispatchLogEntry] {
+        try db.statement(
+            """
+            SELECT \(Self.logColumns) FROM dispatch_log
+            WHERE seq > ?1 AND (?2 IS NULL OR campaign = ?2) AND (?3 IS NULL OR channel = ?3)
+                AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR customer_id = ?5) AND (?6 IS NULL OR at >= ?6)
+            ORDER BY seq LIMIT ?7
+            """
+        ).rows(
+            [
+                .integer(seq), .from(filter.campaign), .from(filter.channel?.rawValue), .from(filter.status?.rawValue),
+                .from(filter.customerID), .from(filter.since.map(LogTime.format)), .integer(Int64(limit)),
+            ], Self.readLog)
+    }
+
+    func recentDispatches(customerID: String, limit: Int) throws -> [DispatchLogEntry] {
+        try db.statement(
+            "SELECT \(Self.logColumns) FROM dispatch_log WHERE customer_id = ?1 ORDER BY seq DESC LIMIT ?2"
+        ).rows([.text(customerID), .integer(Int64(limit))], Self.readLog)
+    }
+
+    func lastDispatches(filter: DispatchLogFilter, limit: Int) throws -> [DispatchLogEntry] {
+        try db.statement(
+            """
+            SELECT \(Self.logColumns) FROM dispatch_log
+            WHERE (?1 IS NULL OR campaign = ?1) AND (?2 IS NULL OR channel = ?2) AND (?3 IS NULL OR status = ?3)
+                AND (?4 IS NULL OR customer_id = ?4) AND (?5 IS NULL OR at >= ?5)
+            ORDER BY seq DESC LIMIT ?6
+            """
+        ).rows(
+            [
+                .from(filter.campaign), .from(filter.channel?.rawValue), .from(filter.status?.rawValue),
+                .from(filter.customerID), .from(filter.since.map(LogTime.format)), .integer(Int64(limit)),
+            ], Self.readLog
+        ).reversed()
+    }
+
+    func lastDispatchSeq() throws -> Int64 {
+        try db.statement("SELECT COALESCE(MAX(seq), 0) FROM dispatch_log").first { $0.int(0) } ?? 0
+    }
+
+    func count(of table: StoreTable) throws -> Int {
+        try db.statement("SELECT COUNT(*) FROM \(table.rawValue)").first { Int($0.int(0)) } ?? 0
+    }
+}

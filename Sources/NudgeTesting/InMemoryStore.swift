@@ -1,0 +1,212 @@
+import Foundation
+import NudgeCore
+
+/// The Store in memory, for unit tests of the core. It passes the same conformance suite as SQLiteStore:
+/// a write that throws leaves nothing behind.
+public final class InMemoryStore: Store, @unchecked Sendable {
+    private let lock = NSLock()
+    private var state = MemoryState()
+
+    public init() {}
+
+    public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let transaction = MemoryTransaction(state)
+        let result = try body(transaction)
+        state = transaction.state
+        return result
+    }
+
+    public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(MemoryTransaction(state))
+    }
+}
+
+struct MemoryState {
+    var customers: [String: Customer] = [:]
+    var products: [String: Product] = [:]
+    var events: [Event] = []
+    var eventIDs: Set<String> = []
+    var stageHistory: [StageChange] = []
+    var enrollments: [Int64: Enrollment] = [:]
+    var nextEnrollmentID: Int64 = 1
+    var outbox: [Int64: OutboxMessage] = [:]
+    var outboxKeys: [String: Int64] = [:]
+    var nextMessageID: Int64 = 1
+    var log: [DispatchLogEntry] = []
+}
+
+final class MemoryTransaction: StoreTransaction {
+    var state: MemoryState
+
+    init(_ state: MemoryState) {
+        self.state = state
+    }
+
+    func customer(_ id: String) throws -> Customer? { state.customers[id] }
+    func product(_ sku: String) throws -> Product? { state.products[sku] }
+    func products(skus: [String]) throws -> [Product] { skus.compactMap { state.products[$0] } }
+
+    func stageHistory(customerID: String) throws -> [StageChange] {
+        state.stageHistory.filter { $0.customerID == customerID }
+    }
+
+    func enrollments(customerID: String) throws -> [Enrollment] {
+        state.enrollments.values.filter { $0.customerID == customerID }.sorted { $0.id < $1.id }
+    }
+
+    func latestEnrollment(campaign: String, customerID: String) throws -> Enrollment? {
+        try enrollments(customerID: customerID).last { $0.campaign == campaign }
+    }
+
+    func earliestEnrollmentDue() throws -> Date? {
+        state.enrollments.values.filter { $0.state == .active }.compactMap(\.nextDueAt).min()
+    }
+
+    func earliestMessageDue() throws -> Date? {
+        let queued = state.outbox.values.filter { $0.state == .queued }.map(\.nextAttemptAt)
+        let leased = state.outbox.values.filter { $0.state == .sending }.compactMap(\.leaseUntil)
+        return (queued + leased).min()
+    }
+
+    func message(key: String) throws -> OutboxMessage? {
+        state.outboxKeys[key].flatMap { state.outbox[$0] }
+    }
+
+    func dispatchLog(after seq: Int64, filter: DispatchLogFilter, limit: Int) throws -> [DispatchLogEntry] {
+        Array(
+            state.log.filter { entry in
+                entry.seq > seq && (filter.campaign.map { $0 == entry.campaign } ?? true)
+                    && (filter.channel.map { $0 == entry.channel } ?? true)
+                    && (filter.status.map { $0 == entry.status } ?? true)
+                    && (filter.customerID.map { $0 == entry.customerID } ?? true)
+                    && (filter.since.map { entry.at >= $0 } ?? true)
+            }.prefix(limit))
+    }
+
+    func recentDispatches(customerID: String, limit: Int) throws -> [DispatchLogEntry] {
+        Array(state.log.filter { $0.customerID == customerID }.reversed().prefix(limit))
+    }
+
+    func lastDispatches(filter: DispatchLogFilter, limit: Int) throws -> [DispatchLogEntry] {
+        Array(try dispatchLog(after: 0, filter: filter, limit: Int.max).suffix(limit))
+    }
+
+    func lastDispatchSeq() throws -> Int64 { state.log.last?.seq ?? 0 }
+
+    func count(of table: StoreTable) throws -> Int {
+        switch table {
+        case .customers: state.customers.count
+        case .products: state.products.count
+        case .events: state.events.count
+        case .enrollments: state.enrollments.count
+        case .outbox: state.outbox.count
+        case .dispatchLog: state.log.count
+        }
+    }
+
+    func saveCustomer(_ customer: Customer) throws {
+        var stored = customer
+        if let existing = state.customers[customer.id] { stored.createdAt = existing.createdAt }
+        state.customers[customer.id] = stored
+    }
+
+    func saveProduct(_ product: Product) throws { state.products[product.sku] = product }
+
+    func insertEvent(_ event: Event) throws -> Bool {
+        guard state.customers[event.customerID] != nil else { throw MemoryStoreError.foreignKey("customer") }
+        if let id = event.id {
+            guard !state.eventIDs.contains(id) else { return false }
+            state.eventIDs.insert(id)
+        }
+        state.events.append(event)
+        return true
+    }
+
+    func appendStageChange(_ change: StageChange) throws {
+        guard state.customers[change.customerID] != nil else { throw MemoryStoreError.foreignKey("customer") }
+        state.stageHistory.append(change)
+    }
+
+    func insertEnrollment(_ enrollment: Enrollment) throws -> Int64 {
+        guard state.customers[enrollment.customerID] != nil else { throw MemoryStoreError.foreignKey("customer") }
+        var stored = enrollment
+        stored.id = state.nextEnrollmentID
+        state.nextEnrollmentID += 1
+        state.enrollments[stored.id] = stored
+        return stored.id
+    }
+
+    func updateEnrollment(_ enrollment: Enrollment) throws {
+        guard state.enrollments[enrollment.id] != nil else { return }
+        state.enrollments[enrollment.id] = enrollment
+    }
+
+    func dueEnrollments(at now: Date, limit: Int) throws -> [Enrollment] {
+        Array(
+            state.enrollments.values.filter { $0.state == .active && ($0.nextDueAt.map { $0 <= now } ?? false) }
+                .sorted { ($0.nextDueAt!, $0.id) < ($1.nextDueAt!, $1.id) }.prefix(limit))
+    }
+
+    func enqueue(_ message: OutboxMessage) throws -> Int64? {
+        guard state.outboxKeys[message.key] == nil else { return nil }
+        guard state.customers[message.customerID] != nil else { throw MemoryStoreError.foreignKey("customer") }
+        var stored = message
+        stored.id = state.nextMessageID
+        state.nextMessageID += 1
+        state.outbox[stored.id] = stored
+        state.outboxKeys[stored.key] = stored.id
+        return stored.id
+    }
+
+    func claimMessages(channel: Channel, now: Date, leaseUntil: Date, limit: Int) throws -> [OutboxMessage] {
+        let due = state.outbox.values.filter { $0.state == .queued && $0.channel == channel && $0.nextAttemptAt <= now }
+            .sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }.prefix(limit)
+        return due.map { message in
+            var claimed = message
+            claimed.state = .sending
+            claimed.leaseUntil = leaseUntil
+            state.outbox[claimed.id] = claimed
+            return claimed
+        }
+    }
+
+    func finishAttempt(messageID: Int64, state newState: OutboxMessage.State, attempts: Int, nextAttemptAt: Date?)
+        throws -> Bool
+    {
+        guard var message = state.outbox[messageID], message.state == .sending else { return false }
+        message.state = newState
+        message.attempts = attempts
+        if let nextAttemptAt { message.nextAttemptAt = nextAttemptAt }
+        message.leaseUntil = nil
+        state.outbox[messageID] = message
+        return true
+    }
+
+    func releaseExpiredLeases(now: Date) throws -> [OutboxMessage] {
+        let expired = state.outbox.values.filter { $0.state == .sending && ($0.leaseUntil.map { $0 < now } ?? false) }
+        return expired.sorted { $0.id < $1.id }.map { message in
+            var released = message
+            released.state = .queued
+            released.leaseUntil = nil
+            state.outbox[released.id] = released
+            return released
+        }
+    }
+
+    func appendLog(_ entry: DispatchLogEntry) throws -> Int64 {
+        var stored = entry
+        stored.seq = (state.log.last?.seq ?? 0) + 1
+        // The log keeps millisecond precision, like the SQLite store.
+        stored.at = Date(timeIntervalSince1970: (entry.at.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        state.log.append(stored)
+        return stored.seq
+    }
+}
+
+enum MemoryStoreError: Error {
+    case foreignKey(String)
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The real `nudge` binary running as a daemon on a temporary workspace, and an HTTP client for its API.
+final class DaemonProcess: @unchecked Sendable {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var binary: URL {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("nudge")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        return repository.appendingPathComponent(".build/debug/nudge")
+    }
+
+    let directory: URL
+    let port: Int
+    let token: String
+    let process = Process()
+    let logFile: URL
+
+    /// A workspace with the shipped campaigns and templates and a `nudge.yml` (extra lines appended).
+    init(extraConfig: String = "", token: String = "e2e-test-token-0123456789") throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-e2e-\(UUID().uuidString)")
+        let files = FileManager.default
+        try files.createDirectory(at: directory, withIntermediateDirectories: true)
+        for folder in ["campaigns", "templates"] {
+            try files.copyItem(
+                at: Self.repository.appendingPathComponent(folder), to: directory.appendingPathComponent(folder))
+        }
+        port = try FreePort.find()
+        self.token = token
+        let config = """
+            data_dir: ./var
+            campaigns_dir: ./campaigns
+            templates_dir: ./templates
+            listen: 127.0.0.1:\(port)
+            api_token: \(token)
+
+            """ + extraConfig
+        try config.write(to: directory.appendingPathComponent("nudge.yml"), atomically: true, encoding: .utf8)
+        logFile = directory.appendingPathComponent("daemon.log")
+    }
+
+    func start() throws {
+        _ = files.createFile(atPath: logFile.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logFile)
+        process.executableURL = Self.binary
+        process.arguments = ["run", "--config", directory.appendingPathComponent("nudge.yml").path]
+        process.currentDirectoryURL = directory
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    private var files: FileManager { .default }
+
+    var output: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// Polls `condition` until it holds or `seconds` pass (real processes need real time; nothing sleeps blindly).
+    func waitUntil(_ seconds: Double = 20, _ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = Date() + seconds
+        while Date() < deadline {
+            if try await condition() { return }
+            guard process.isRunning else {
+                Issue.record("the daemon exited (\(process.terminationStatus)) while waiting for \(what):\n\(output)")
+                throw DaemonTestError.exited
+            }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        Issue.record("timed out waiting for \(what); daemon output:\n\(output)")
+        throw DaemonTestError.timeout(what)
+    }
+
+    func waitUntilReady() async throws {
+        try await waitUntil(30, "the daemon to be ready") {
+            (try? await self.request("GET", "/readyz").status) == 200
+        }
+    }
+
+    func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    func stop() async throws -> Int32 {
+        signal(SIGTERM)
+        try await waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func waitUntilExit() async throws {
+        let deadline = Date() + 20
+        while process.isRunning, Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+        if process.isRunning {
+            process.terminate()
+            throw DaemonTestError.timeout("exit")
+        }
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    struct Reply {
+        var status: Int
+        var body: Data
+        var json: Any? { try? JSONSerialization.jsonObject(with: body) }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    @discardableResult
+    func request(
+        _ method: String, _ path: String, body: String? = nil, contentType: String = "application/json",
+        token: String? = nil
+    ) async throws -> Reply {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.setValue("Bearer \(token ?? self.token)", forHTTPHeaderField: "Authorization")
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
+    }
+
+    /// Runs another nudge command in the workspace (e.g. `tail`).
+    func command(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let other = Process()
+        other.executableURL = Self.binary
+        other.arguments = arguments + ["--config", directory.appendingPathComponent("nudge.yml").path]
+        other.currentDirectoryURL = directory
+        other.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        let pipe = Pipe()
+        other.standardOutput = pipe
+        other.standardError = pipe
+        try other.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        other.waitUntilExit()
+        return (other.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func outbox(_ channel: String) -> [URL] {
+        let folder = directory.appendingPathComponent("var/outbox/\(channel)")
+        return ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? [])
+            .filter { !$0.lastPathComponent.hasPrefix(".") }.sorted { $0.path < $1.path }
+    }
+}
+
+enum DaemonTestError: Error {
+    case exited
+    case timeout(String)
+}
+
+/// A TCP port nobody listens on right now.
+enum FreePort {
+    static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw DaemonTestError.timeout("a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -1,0 +1,269 @@
+import Foundation
+import NudgeCore
+import NudgeStore
+import NudgeTesting
+import Testing
+
+/// One suite, two stores: the SQLite store and the in-memory twin must behave the same.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite, memory
+
+    var testDescription: String { rawValue }
+
+    func make() throws -> any Store {
+        switch self {
+        case .memory: return InMemoryStore()
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-store-\(UUID())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            return try SQLiteStore(path: directory.appendingPathComponent("nudge.sqlite").path)
+        }
+    }
+}
+
+let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+
+private func sampleCustomer(_ id: String = "c1") -> Customer {
+    var facts = CustomerFacts()
+    facts.purchaseCount = 2
+    facts.totalSpent = 1_250_000
+    facts.firstPurchaseAt = t0 - 86_400
+    facts.lastPurchaseAt = t0
+    facts.plan = "pro"
+    facts.usage = ["seats": .init(used: 9, limit: 10)]
+    facts.ownedSKUs = ["PHONE-1", "CASE-01"]
+    facts.ownedCategories = ["phone", "case"]
+    facts.unsubscribed = [.sms]
+    return Customer(
+        id: id, email: "lan@example.vn", phone: "+84901234567", pushTokens: ["tok"], timezone: "Asia/Ho_Chi_Minh",
+        locale: "vi-VN", attributes: ["name": .string("Nguyễn Thị Lan"), "vip": .bool(true), "age": .number(31)],
+        consent: [.email: true, .sms: false], createdAt: t0, facts: facts, stage: "active", stageEnteredAt: t0)
+}
+
+private func sampleMessage(key: String, customer: String = "c1", at: Date = t0) -> OutboxMessage {
+    OutboxMessage(
+        key: key, campaign: "phone-accessories", step: "accessories-email", variant: "a", customerID: customer,
+        channel: .email, recipient: Recipient(addresses: ["lan@example.vn"], name: "Lan"),
+        content: MessageContent(subject: "Giảm giá", html: "<p>Chào</p>", text: "Chào", recommendedSKUs: ["CASE-01"]),
+        nextAttemptAt: at, createdAt: at)
+}
+
+@Suite("Store conformance")
+struct StoreConformanceTests {
+    @Test(arguments: StoreKind.allCases)
+    func customersRoundTripWithFactsAndVietnameseText(kind: StoreKind) throws {
+        let store = try kind.make()
+        let customer = sampleCustomer()
+        try store.write { try $0.saveCustomer(customer) }
+        let read = try store.read { try $0.customer("c1") }
+        #expect(read == customer)
+        #expect(try store.read { try $0.customer("nobody") } == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aWriteThatThrowsLeavesNothing(kind: StoreKind) throws {
+        let store = try kind.make()
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.write { tx in
+                try tx.saveCustomer(sampleCustomer())
+                throw Boom()
+            }
+        }
+        #expect(try store.read { try $0.customer("c1") } == nil)
+        #expect(try store.read { try $0.count(of: .customers) } == 0)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func eventsWithTheSameIDAreStoredOnce(kind: StoreKind) throws {
+        let store = try kind.make()
+        let event = Event(
+            id: "e1", type: "purchase", customerID: "c1", timestamp: t0,
+            properties: ["total": .number(10), "items": .list([.map(["sku": .string("A")])])])
+        let results = try store.write { tx in
+            try tx.saveCustomer(sampleCustomer())
+            return [try tx.insertEvent(event), try tx.insertEvent(event)]
+        }
+        #expect(results == [true, false])
+        var anonymous = event
+        anonymous.id = nil
+        #expect(try store.write { [try $0.insertEvent(anonymous), try $0.insertEvent(anonymous)] } == [true, true])
+        #expect(try store.read { try $0.count(of: .events) } == 3)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func eventsNeedTheirCustomer(kind: StoreKind) throws {
+        let store = try kind.make()
+        let event = Event(id: nil, type: "signup", customerID: "ghost", timestamp: t0, properties: [:])
+        #expect(throws: (any Error).self) { try store.write { try $0.insertEvent(event) } }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func productsRoundTrip(kind: StoreKind) throws {
+        let store = try kind.make()
+        let product = Product(
+            sku: "CASE-01", name: "Ốp lưng", category: "case", price: 250_000, cost: 100_000, url: "https://x/c",
+            imageURL: nil, active: true)
+        try store.write { try $0.saveProduct(product) }
+        #expect(try store.read { try $0.product("CASE-01") } == product)
+        #expect(try store.read { try $0.products(skus: ["NONE", "CASE-01"]) } == [product])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func enrollmentsKeepTheirTriggerEventAndComeDueInOrder(kind: StoreKind) throws {
+        let store = try kind.make()
+        let trigger = Event(
+            id: "e1", type: "trial_started", customerID: "c1", timestamp: t0,
+            properties: ["ends_at": .time(t0 + 86_400), "plan": .string("pro")])
+        let ids = try store.write { tx -> [Int64] in
+            try tx.saveCustomer(sampleCustomer())
+            let later = Enrollment(
+                campaign: "b", customerID: "c1", arm: .treatment, enrolledAt: t0, triggeredAt: t0, nextStep: "s1",
+                nextDueAt: t0 + 200)
+            let sooner = Enrollment(
+                campaign: "a", customerID: "c1", arm: .holdout, variant: "b", enrolledAt: t0, triggeredAt: t0,
+                triggerEvent: trigger, nextStep: "s1", nextDueAt: t0 + 100)
+            let done = Enrollment(
+                campaign: "c", customerID: "c1", arm: .treatment, enrolledAt: t0, triggeredAt: t0, nextStep: nil,
+                nextDueAt: t0, state: .completed)
+            return [try tx.insertEnrollment(later), try tx.insertEnrollment(sooner), try tx.insertEnrollment(done)]
+        }
+        #expect(Set(ids).count == 3)
+        #expect(try store.read { try $0.earliestEnrollmentDue() } == t0 + 100)
+        let due = try store.write { try $0.dueEnrollments(at: t0 + 150, limit: 10) }
+        #expect(due.map(\.campaign) == ["a"])
+        #expect(due.first?.triggerEvent == trigger)
+        #expect(try store.write { try $0.dueEnrollments(at: t0 + 1000, limit: 10) }.map(\.campaign) == ["a", "b"])
+
+        var updated = due[0]
+        updated.state = .completed
+        updated.nextDueAt = nil
+        try store.write { try $0.updateEnrollment(updated) }
+        #expect(try store.read { try $0.earliestEnrollmentDue() } == t0 + 200)
+        #expect(try store.read { try $0.latestEnrollment(campaign: "a", customerID: "c1") } == updated)
+        #expect(try store.read { try $0.enrollments(customerID: "c1") }.map(\.campaign) == ["b", "a", "c"])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func outboxKeysAreUniqueAndClaimsLeaseOnce(kind: StoreKind) throws {
+        let store = try kind.make()
+        try store.write { tx in
+            try tx.saveCustomer(sampleCustomer())
+            #expect(try tx.enqueue(sampleMessage(key: "k1")) != nil)
+            #expect(try tx.enqueue(sampleMessage(key: "k1")) == nil)
+            #expect(try tx.enqueue(sampleMessage(key: "k2", at: t0 + 60)) != nil)
+        }
+        #expect(try store.read { try $0.earliestMessageDue() } == t0)
+        let first = try store.write { try $0.claimMessages(channel: .email, now: t0, leaseUntil: t0 + 30, limit: 10) }
+        #expect(first.map(\.key) == ["k1"])
+        #expect(first.first?.state == .sending)
+        #expect(first.first?.content.subject == "Giảm giá")
+        #expect(try store.write { try $0.claimMessages(channel: .email, now: t0, leaseUntil: t0 + 30, limit: 10) }.isEmpty)
+        #expect(try store.write { try $0.claimMessages(channel: .sms, now: t0 + 100, leaseUntil: t0 + 130, limit: 10) }.isEmpty)
+
+        #expect(try store.write { try $0.finishAttempt(messageID: first[0].id, state: .sent, attempts: 1, nextAttemptAt: nil) })
+        // A second result for the same attempt is refused: the message is no longer being sent.
+        #expect(!(try store.write { try $0.finishAttempt(messageID: first[0].id, state: .failed, attempts: 2, nextAttemptAt: nil) }))
+        #expect(try store.read { try $0.message(key: "k1") }?.state == .sent)
+        #expect(try store.read { try $0.earliestMessageDue() } == t0 + 60)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func expiredLeasesReturnToTheQueue(kind: StoreKind) throws {
+        let store = try kind.make()
+        try store.write { tx in
+            try tx.saveCustomer(sampleCustomer())
+            _ = try tx.enqueue(sampleMessage(key: "k1"))
+        }
+        let claimed = try store.write { try $0.claimMessages(channel: .email, now: t0, leaseUntil: t0 + 30, limit: 1) }
+        #expect(try store.read { try $0.earliestMessageDue() } == t0 + 30)
+        #expect(try store.write { try $0.releaseExpiredLeases(now: t0 + 29) }.isEmpty)
+        let released = try store.write { try $0.releaseExpiredLeases(now: t0 + 31) }
+        #expect(released.map(\.key) == ["k1"])
+        #expect(!(try store.write { try $0.finishAttempt(messageID: claimed[0].id, state: .sent, attempts: 1, nextAttemptAt: nil) }))
+        let again = try store.write { try $0.claimMessages(channel: .email, now: t0 + 31, leaseUntil: t0 + 60, limit: 1) }
+        #expect(again.map(\.key) == ["k1"])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theDispatchLogIsReadBySeqWithFilters(kind: StoreKind) throws {
+        let store = try kind.make()
+        let seqs = try store.write { tx in
+            try (0..<6).map { i in
+                try tx.appendLog(
+                    DispatchLogEntry(
+                        at: t0 + Double(i) + 0.25, campaign: i % 2 == 0 ? "a" : "b", step: "s", customerID: "c\(i % 3)",
+                        channel: i < 3 ? .email : .sms, status: i == 5 ? .sent : .queued, reason: nil, attempt: i,
+                        messageKey: "k\(i)", latencyMilliseconds: i == 5 ? 12 : nil, error: i == 4 ? "boom" : nil))
+            }
+        }
+        #expect(seqs == seqs.sorted() && Set(seqs).count == 6)
+        let all = try store.read { try $0.dispatchLog(after: 0, filter: DispatchLogFilter(), limit: 100) }
+        #expect(all.map(\.seq) == seqs)
+        #expect(all[0].at == t0 + 0.25)
+        #expect(all[4].error == "boom" && all[5].latencyMilliseconds == 12)
+        let afterThird = try store.read { try $0.dispatchLog(after: seqs[2], filter: DispatchLogFilter(), limit: 2) }
+        #expect(afterThird.map(\.seq) == [seqs[3], seqs[4]])
+        let filtered = try store.read {
+            try $0.dispatchLog(after: 0, filter: DispatchLogFilter(campaign: "a", channel: .sms), limit: 100)
+        }
+        #expect(filtered.map(\.messageKey) == ["k4"])
+        let since = try store.read { try $0.dispatchLog(after: 0, filter: DispatchLogFilter(since: t0 + 4), limit: 100) }
+        #expect(since.map(\.messageKey) == ["k4", "k5"])
+        #expect(try store.read { try $0.recentDispatches(customerID: "c0", limit: 1) }.map(\.messageKey) == ["k3"])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func stageHistoryIsKeptInOrder(kind: StoreKind) throws {
+        let store = try kind.make()
+        try store.write { tx in
+            try tx.saveCustomer(sampleCustomer())
+            try tx.appendStageChange(StageChange(customerID: "c1", from: nil, to: "prospect", at: t0))
+            try tx.appendStageChange(StageChange(customerID: "c1", from: "prospect", to: "new_customer", at: t0 + 5))
+        }
+        #expect(try store.read { try $0.stageHistory(customerID: "c1") }.map(\.to) == ["prospect", "new_customer"])
+        #expect(throws: (any Error).self) {
+            try store.write { try $0.appendStageChange(StageChange(customerID: "ghost", from: nil, to: "x", at: t0)) }
+        }
+    }
+}
+
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    @Test func reopeningIsHarmlessAndAnotherConnectionReads() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-\(UUID()).sqlite").path
+        let store = try SQLiteStore(path: path)
+        let seq = try store.write {
+            try $0.appendLog(DispatchLogEntry(at: t0, campaign: "a", step: "s", customerID: "c", channel: .email, status: .queued))
+        }
+        #expect(seq == 1)
+        // Reopening runs the migrations again without harm, and a reader in another connection sees the row.
+        _ = try SQLiteStore(path: path)
+        let reader = try SQLiteReader(path: path)
+        #expect(try reader.read { try $0.dispatchLog(after: 0, filter: DispatchLogFilter(), limit: 10) }.count == 1)
+    }
+
+    @Test func aMissingDatabaseIsAClearError() {
+        #expect(throws: SQLiteError.self) { try SQLiteReader(path: "/nonexistent/nudge.sqlite") }
+    }
+}
+
+@Suite("Store conformance: latest rows")
+struct StoreLatestRowsTests {
+    @Test(arguments: StoreKind.allCases)
+    func theLastRowsComeInSeqOrder(kind: StoreKind) throws {
+        let store = try kind.make()
+        #expect(try store.read { try $0.lastDispatchSeq() } == 0)
+        try store.write { tx in
+            for i in 0..<5 {
+                try tx.appendLog(
+                    DispatchLogEntry(
+                        at: t0 + Double(i), campaign: "a", step: "s", customerID: "c", channel: i == 4 ? .sms : .email,
+                        status: .queued, messageKey: "k\(i)"))
+            }
+        }
+        let last = try store.read { try $0.lastDispatches(filter: DispatchLogFilter(channel: .email), limit: 2) }
+        #expect(last.map(\.messageKey) == ["k2", "k3"])
+        #expect(try store.read { try $0.lastDispatchSeq() } == 5)
+    }
+}
