@@ -7,7 +7,7 @@ struct WatchdogService: Service {
     let interval: TimeInterval
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown { [notifier, interval] in
+        await cancelWhenGracefulShutdown { [notifier, interval] in
             while !Task.isCancelled {
                 notifier.notify("WATCHDOG=1")
                 try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))

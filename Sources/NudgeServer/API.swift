@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import NudgeCore
 
 /// The HTTP API of SPEC §11: ingest, profiles, products, health and readiness.
@@ -50,8 +51,14 @@ public struct API: Sendable {
             throw APIError(.serviceUnavailable, code: "shutting_down", message: "nudge is shutting down")
         }
         var request = request
-        let buffer = try await request.collectBody(upTo: maxBodyBytes)
-        return Data(buffer.readableBytesView)
+        do {
+            let buffer = try await request.collectBody(upTo: maxBodyBytes)
+            return Data(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw APIError(
+                .contentTooLarge, code: "body_too_large",
+                message: "the request body is larger than max_body (\(maxBodyBytes) bytes): send smaller batches")
+        }
     }
 
     // MARK: events

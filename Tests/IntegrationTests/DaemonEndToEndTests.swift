@@ -221,3 +221,69 @@ import Testing
         #expect(try await daemon.stop() == 0)
     }
 }
+
+/// Operations: body limits, systemd readiness, `nudge tail -f`.
+@Suite(.serialized) struct DaemonOperationsTests {
+    @Test func aBodyOverTheLimitIsRefusedWith413() async throws {
+        let daemon = try DaemonProcess(extraConfig: "max_body: 1KiB\n")
+        try daemon.start()
+        try await daemon.waitUntilReady()
+        let big = "[" + Array(repeating: #"{"type": "signup", "customer_id": "x"}"#, count: 100).joined(separator: ",")
+            + "]"
+        let reply = try await daemon.request("POST", "/v1/events", body: big)
+        #expect(reply.status == 413, "\(reply.text)")
+        #expect(((reply.json as? [String: Any])?["error"] as? [String: Any])?["code"] as? String == "body_too_large")
+        #expect(try await daemon.request("GET", "/v1/customers/x").status == 404)
+        #expect(try await daemon.stop() == 0)
+    }
+
+    @Test func systemdIsToldWhenTheDaemonIsReadyAndWhenItStops() async throws {
+        let socketPath = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8))").path
+        let listener = try NotifySocket(path: socketPath)
+        let daemon = try DaemonProcess()
+        try daemon.start(environment: ["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "200000"])
+        var received: [String] = []
+        try await daemon.waitUntil(20, "READY=1 and a watchdog ping on the notify socket") {
+            received += listener.drain()
+            return received.contains { $0.contains("READY=1") } && received.contains("WATCHDOG=1")
+        }
+        #expect(try await daemon.request("GET", "/readyz").status == 200)
+        #expect(try await daemon.stop() == 0)
+        received += listener.drain()
+        #expect(received.contains("STOPPING=1"))
+    }
+
+    @Test func tailFollowsEveryRowOnceInOrder() async throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        try await daemon.waitUntilReady()
+        let follower = try daemon.startCommand(["tail", "-f", "--json"])
+        // Each purchase of a phone leads to one decision row (suppressed or deferred, whatever the hour).
+        let now = Date()
+        for round in 0..<5 {
+            for i in 0..<20 {
+                try await daemon.request("PUT", "/v1/customers/t\(round)-\(i)", body: #"{"attributes": {"country": "VN"}}"#)
+            }
+            let body = (0..<20).map { i in
+                let id = "t\(round)-\(i)"
+                return #"{"id": "\#(id)", "type": "purchase", "customer_id": "\#(id)", "timestamp": "\#(LogTime.format(now - 22 * 86_400))", "properties": {"total": 100, "items": [{"sku": "P", "category": "phone", "price": 100}]}}"#
+            }.joined(separator: "\n")
+            #expect(try await daemon.request("POST", "/v1/events", body: body, contentType: "application/x-ndjson").status == 202)
+        }
+        func rows(_ text: String) -> [Int] {
+            text.split(separator: "\n").compactMap {
+                (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["seq"] as? Int
+            }
+        }
+        let expected = try await daemon.waitForLog(atLeast: 100)
+        try await daemon.waitUntil(20, "tail -f to print every row") {
+            let all = try daemon.command(["tail", "--json", "--lines", "100000"]).output
+            return rows(follower.output).count >= rows(all).count && rows(all).count >= expected
+        }
+        let all = rows(try daemon.command(["tail", "--json", "--lines", "100000"]).output)
+        #expect(rows(follower.output) == all)
+        #expect(all == Array(1...all.count))
+        follower.stop()
+        #expect(try await daemon.stop() == 0)
+    }
+}

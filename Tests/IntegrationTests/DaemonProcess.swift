@@ -46,13 +46,13 @@ final class DaemonProcess: @unchecked Sendable {
         logFile = directory.appendingPathComponent("daemon.log")
     }
 
-    func start() throws {
+    func start(environment: [String: String] = [:]) throws {
         _ = files.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
         process.executableURL = Self.binary
         process.arguments = ["run", "--config", directory.appendingPathComponent("nudge.yml").path]
         process.currentDirectoryURL = directory
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()].merging(environment) { $1 }
         process.standardOutput = log
         process.standardError = log
         try process.run()
@@ -147,10 +147,93 @@ final class DaemonProcess: @unchecked Sendable {
         return (other.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Starts another nudge command that keeps running (`tail -f`); its output collects in a file.
+    func startCommand(_ arguments: [String]) throws -> RunningCommand {
+        try RunningCommand(
+            arguments: arguments + ["--config", directory.appendingPathComponent("nudge.yml").path], in: directory)
+    }
+
+    /// Waits until the dispatch log has at least `count` rows; returns how many it has.
+    func waitForLog(atLeast count: Int) async throws -> Int {
+        var rows = 0
+        try await waitUntil(20, "\(count) dispatch log rows") {
+            rows = try command(["tail", "--json", "--lines", "100000"]).output.split(separator: "\n").count
+            return rows >= count
+        }
+        return rows
+    }
+
     func outbox(_ channel: String) -> [URL] {
         let folder = directory.appendingPathComponent("var/outbox/\(channel)")
         return ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? [])
             .filter { !$0.lastPathComponent.hasPrefix(".") }.sorted { $0.path < $1.path }
+    }
+}
+
+/// A nudge command running beside the daemon.
+final class RunningCommand: @unchecked Sendable {
+    let process = Process()
+    let file: URL
+
+    init(arguments: [String], in directory: URL) throws {
+        file = directory.appendingPathComponent("command-\(UUID().uuidString).out")
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        process.executableURL = DaemonProcess.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        let handle = try FileHandle(forWritingTo: file)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    var output: String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+}
+
+/// The socket systemd listens on for sd_notify messages.
+final class NotifySocket: @unchecked Sendable {
+    let fd: Int32
+    let path: String
+
+    init(path: String) throws {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in path.utf8.enumerated() { raw[i] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard bound == 0 else { throw DaemonTestError.timeout("binding \(path)") }
+        _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+    }
+
+    /// Every message received so far.
+    func drain() -> [String] {
+        var messages: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            guard n > 0 else { return messages }
+            messages.append(String(decoding: buffer[0..<n], as: UTF8.self))
+        }
+    }
+
+    deinit {
+        close(fd)
+        unlink(path)
     }
 }
 

@@ -5,7 +5,7 @@ extension JourneyEngine {
     func compose(
         step: Step, campaign: Campaign, enrollment: Enrollment, customer: Customer, tx: any StoreTransaction,
         now: Date
-    ) -> Result<OutboxMessage, SuppressionReason> {
+    ) -> Result<OutboxMessage, Unsendable> {
         var recommendations: [Product] = []
         if let rule = step.recommend {
             let candidates = rule.strategy == .fixed ? ((try? tx.products(skus: rule.skus)) ?? []) : []
@@ -14,7 +14,7 @@ extension JourneyEngine {
             if case .number(let total) = enrollment.triggerEvent?.properties["total"] { triggerTotal = total }
             recommendations = RecommendationPicker.pick(
                 rule, candidates: candidates, fallback: fallback, customer: customer, triggerTotal: triggerTotal)
-            if recommendations.isEmpty, rule.require { return .failure(.noRelevantOffer) }
+            if recommendations.isEmpty, rule.require { return .failure(Unsendable(reason: .noRelevantOffer)) }
         }
         let template = step.variants.first { $0.id == enrollment.variant }?.template ?? step.template
         let input = RenderInput(
@@ -23,8 +23,10 @@ extension JourneyEngine {
             offer: step.offer.map { RenderedOffer(code: $0.code, expiresAt: now + $0.validFor) },
             unsubscribeURL: nil, zone: customer.zone(default: policy.defaultZone),
             locale: customer.locale ?? defaultLocale, now: now)
-        guard case .success(let content) = MessageRenderer.render(input, templates: campaigns.templates) else {
-            return .failure(.missingTemplate)
+        let content: MessageContent
+        switch MessageRenderer.render(input, templates: campaigns.templates) {
+        case .success(let rendered): content = rendered
+        case .failure(let error): return .failure(Unsendable(reason: .missingTemplate, detail: error.description))
         }
         let key = OutboxMessage.key(
             campaign: campaign.id, step: step.id, customerID: customer.id, enrollment: enrollment.id)
@@ -33,6 +35,12 @@ extension JourneyEngine {
                 key: key, campaign: campaign.id, step: step.id, variant: enrollment.variant, customerID: customer.id,
                 channel: step.channel, recipient: Self.recipient(of: customer, on: step.channel), content: content,
                 nextAttemptAt: now, createdAt: now, isMarketing: campaign.kind != .notice))
+    }
+
+    /// Why a step that was due to be sent cannot be: a reason for the log, and details when there are any.
+    struct Unsendable: Error {
+        var reason: SuppressionReason
+        var detail: String?
     }
 
     static func recipient(of customer: Customer, on channel: Channel) -> Recipient {

@@ -62,10 +62,12 @@ extension JourneyEngine {
         case .send:
             switch compose(step: step, campaign: campaign, enrollment: enrollment, customer: customer, tx: tx, now: now)
             {
-            case .failure(let reason):
-                written = try record(log.with(status: .suppressed, reason: reason.rawValue), in: tx)
+            case .failure(let unsendable):
+                var entry = log.with(status: .suppressed, reason: unsendable.reason.rawValue)
+                entry.error = unsendable.detail
+                written = try record(entry, in: tx)
                 try advance(&enrollment, after: step, in: campaign, customer: customer, tx: tx, now: now)
-                return .suppressed(reason)
+                return .suppressed(unsendable.reason)
             case .success(let message):
                 if try tx.enqueue(message) != nil {
                     written = try record(log.with(status: .queued, reason: nil, messageKey: message.key), in: tx)

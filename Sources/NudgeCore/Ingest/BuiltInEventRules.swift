@@ -81,7 +81,9 @@ enum BuiltInEventRules {
             item["quantity"] = .number(1)
         }
         for name in ["category", "name"] {
-            if let value = EventRecord.present(name, in: item) { _ = errors.string(value, at: itemPath(position, name)) }
+            if let value = EventRecord.present(name, in: item) {
+                _ = errors.string(value, at: itemPath(position, name))
+            }
         }
         if let cost = EventRecord.present("cost", in: item) {
             _ = errors.number(cost, at: itemPath(position, "cost"), .atLeastZero)

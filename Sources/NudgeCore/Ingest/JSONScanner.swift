@@ -165,7 +165,8 @@ struct JSONScanner {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == Byte.quote {
-                let text = try text(UnsafeBufferPointer(rebasing: bytes[start..<position]), at: start, ascii: bits < 0x80)
+                let text = try text(
+                    UnsafeBufferPointer(rebasing: bytes[start..<position]), at: start, ascii: bits < 0x80)
                 position += 1
                 return text
             }
