@@ -11,7 +11,7 @@ import http.client, json, os, random, shutil, signal, sqlite3, subprocess, sys, 
 from datetime import datetime, timedelta, timezone
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.environ.get("NUDGE_BINARY", os.path.join(ROOT, ".build", "release", "nudge"))
+BINARY = os.path.abspath(os.environ.get("NUDGE_BINARY", os.path.join(ROOT, ".build", "release", "nudge")))
 CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "100000"))
 EVENTS = int(os.environ.get("BENCH_EVENTS", "300000"))
 BATCH = 500
@@ -63,6 +63,12 @@ def peak_rss_mb(pid):
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_daemon(workdir, port):
@@ -142,7 +148,9 @@ def main():
     proc = run_daemon(workdir, port)
     try:
         idle_rss = peak_rss_mb(proc.pid)
+        cpu_before = cpu_seconds(proc.pid)
         elapsed, errors = post_all(port, bodies)
+        cpu = cpu_seconds(proc.pid) - cpu_before
         rss = peak_rss_mb(proc.pid)
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -161,6 +169,7 @@ def main():
           f"{rate / 20000:>6.2f}x |")
     print(f"| {'reference: raw SQLite inserts from Python/s':<44} | {ref_rate:>14,.0f} | {'':>12} | "
           f"{rate / ref_rate:>6.2f}x |")
+    print(f"| {'daemon CPU per 1,000 events, ms':<44} | {cpu * 1e6 / len(events):>14,.1f} | {'':>12} | {'':>7} |")
     print(f"| {'daemon peak RSS, MB':<44} | {rss:>14,.1f} | {'<= 300':>12} | {rss / 300:>6.2f}x |")
     print(f"| {'daemon RSS when idle, MB':<44} | {idle_rss:>14,.1f} | {'':>12} | {'':>7} |")
     print()

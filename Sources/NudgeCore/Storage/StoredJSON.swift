@@ -19,10 +19,26 @@ public enum StoredJSON {
 
     /// Decodes text written by `encode`; anything unreadable is `null`.
     public static func decode(_ text: String) -> Value {
-        guard let data = text.data(using: .utf8),
-            let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        else { return .null }
-        return value(from: object)
+        var text = text
+        let parsed = text.withUTF8 { JSONText.parse(UnsafeRawBufferPointer($0)) }
+        guard case .success(let value) = parsed else { return .null }
+        return untagged(value)
+    }
+
+    /// Reads the storage tags back into times and durations.
+    static func untagged(_ value: Value) -> Value {
+        switch value {
+        case .map(let fields):
+            if fields.count == 1, case .number(let seconds)? = fields["$t"] {
+                return .time(Date(timeIntervalSince1970: seconds))
+            }
+            if fields.count == 1, case .number(let seconds)? = fields["$d"] { return .duration(seconds) }
+            return .map(fields.mapValues(untagged))
+        case .list(let items):
+            return .list(items.map(untagged))
+        default:
+            return value
+        }
     }
 
     public static func decodeMap(_ text: String?) -> [String: Value] {

@@ -1,0 +1,54 @@
+import Foundation
+import NudgeCore
+import Testing
+
+/// Formats the store and the log rely on: lossless stored JSON, log timestamps, retry timing.
+@Suite struct StorageFormatTests {
+    @Test func storedJSONKeepsTimesDurationsAndVietnameseText() {
+        let value = Value.map([
+            "name": .string("Nguyễn \"Lan\"\n\t\u{01}"), "at": .time(Date(timeIntervalSince1970: 1_795_000_000.25)),
+            "wait": .duration(172_800), "flags": .list([.bool(true), .bool(false), .null]), "n": .number(1.5),
+            "big": .number(9_990_000),
+        ])
+        let text = StoredJSON.encode(value)
+        #expect(StoredJSON.decode(text) == value)
+        #expect(text.contains("Nguyễn"))
+        let event = Event(
+            id: "e1", type: "trial_started", customerID: "c", timestamp: Date(timeIntervalSince1970: 100),
+            properties: ["ends_at": .time(Date(timeIntervalSince1970: 200))])
+        #expect(StoredEvent.decode(StoredEvent.encode(event)) == event)
+    }
+
+    @Test(arguments: [
+        (0.0, "1970-01-01T00:00:00.000Z"),
+        (1_795_000_000.25, "2026-11-18T11:06:40.250Z"),
+        (951_782_400.999, "2000-02-29T00:00:00.999Z"),
+        (-1.5, "1969-12-31T23:59:58.500Z"),
+    ])
+    func logTimesAreRFC3339InUTCWithMilliseconds(seconds: Double, text: String) {
+        #expect(LogTime.format(Date(timeIntervalSince1970: seconds)) == text)
+        #expect(abs(LogTime.parse(text)!.timeIntervalSince1970 - seconds) < 0.001)
+    }
+
+    @Test func retriesBackOffExponentiallyWithinTheirCapThenDie() {
+        let settings = RetrySettings(maxAttempts: 4, first: 30, max: 100)
+        let now = Date(timeIntervalSince1970: 0)
+        func delay(_ attempts: Int, jitter: Double, retryAfter: TimeInterval? = nil) -> TimeInterval? {
+            if case .retry(let at) = RetryPolicy.decide(
+                attempts: attempts, permanent: false, settings: settings, now: now, jitter: jitter,
+                retryAfter: retryAfter)
+            {
+                return at.timeIntervalSince(now)
+            }
+            return nil
+        }
+        #expect(delay(1, jitter: 0) == 15)
+        #expect(delay(1, jitter: 1) == 30)
+        #expect(delay(2, jitter: 1) == 60)
+        #expect(delay(3, jitter: 1) == 100)
+        #expect(delay(3, jitter: 0) == 50)
+        #expect(delay(1, jitter: 0, retryAfter: 120) == 120)
+        #expect(RetryPolicy.decide(attempts: 4, permanent: false, settings: settings, now: now, jitter: 0) == .giveUp(.dead))
+        #expect(RetryPolicy.decide(attempts: 1, permanent: true, settings: settings, now: now, jitter: 0) == .giveUp(.failed))
+    }
+}
