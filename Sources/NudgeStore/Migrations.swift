@@ -5,6 +5,8 @@ enum Migrations {
         (1, v1)
     ]
 
+    // Foreign keys are checked at commit, so a transaction may store a new customer's events before the
+    // customer row itself.
     static let v1 = """
         CREATE TABLE customers (
             id TEXT PRIMARY KEY,
@@ -22,7 +24,7 @@ enum Migrations {
         ) WITHOUT ROWID;
 
         CREATE TABLE customer_facts (
-            customer_id TEXT PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+            customer_id TEXT PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
             purchase_count INTEGER NOT NULL DEFAULT 0,
             total_spent REAL NOT NULL DEFAULT 0,
             first_purchase_at REAL,
@@ -54,7 +56,7 @@ enum Migrations {
             seq INTEGER PRIMARY KEY,
             id TEXT UNIQUE,
             type TEXT NOT NULL,
-            customer_id TEXT NOT NULL REFERENCES customers(id),
+            customer_id TEXT NOT NULL REFERENCES customers(id) DEFERRABLE INITIALLY DEFERRED,
             timestamp REAL NOT NULL,
             properties TEXT NOT NULL
         );
@@ -62,7 +64,7 @@ enum Migrations {
 
         CREATE TABLE stage_history (
             seq INTEGER PRIMARY KEY,
-            customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+            customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
             from_stage TEXT,
             to_stage TEXT NOT NULL,
             at REAL NOT NULL
@@ -72,7 +74,7 @@ enum Migrations {
         CREATE TABLE enrollments (
             id INTEGER PRIMARY KEY,
             campaign TEXT NOT NULL,
-            customer_id TEXT NOT NULL REFERENCES customers(id),
+            customer_id TEXT NOT NULL REFERENCES customers(id) DEFERRABLE INITIALLY DEFERRED,
             arm TEXT NOT NULL CHECK (arm IN ('treatment', 'holdout')),
             variant TEXT,
             enrolled_at REAL NOT NULL,
@@ -92,7 +94,7 @@ enum Migrations {
             campaign TEXT NOT NULL,
             step TEXT NOT NULL,
             variant TEXT,
-            customer_id TEXT NOT NULL REFERENCES customers(id),
+            customer_id TEXT NOT NULL REFERENCES customers(id) DEFERRABLE INITIALLY DEFERRED,
             channel TEXT NOT NULL,
             recipient TEXT NOT NULL,
             content TEXT NOT NULL,

@@ -79,10 +79,13 @@ struct SQLiteTransaction: StoreTransaction {
             facts.usage.mapValues { Value.map(["used": .number($0.used), "limit": .number($0.limit)]) })
         try db.statement(
             """
-            INSERT OR REPLACE INTO customer_facts (customer_id, purchase_count, total_spent, first_purchase_at,
+            INSERT INTO customer_facts (customer_id, purchase_count, total_spent, first_purchase_at,
                 last_purchase_at, signup_at, trial_ends_at, plan, usage, owned_skus, owned_categories, complaints,
                 unsubscribed, unsubscribed_all)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+            ON CONFLICT (customer_id) DO UPDATE SET purchase_count = ?2, total_spent = ?3, first_purchase_at = ?4,
+                last_purchase_at = ?5, signup_at = ?6, trial_ends_at = ?7, plan = ?8, usage = ?9, owned_skus = ?10,
+                owned_categories = ?11, complaints = ?12, unsubscribed = ?13, unsubscribed_all = ?14
             """
         ).run([
             .text(customer.id), .integer(Int64(facts.purchaseCount)), .real(facts.totalSpent),

@@ -14,6 +14,7 @@ public final class InMemoryStore: Store, @unchecked Sendable {
         defer { lock.unlock() }
         let transaction = MemoryTransaction(state)
         let result = try body(transaction)
+        try transaction.state.checkForeignKeys()
         state = transaction.state
         return result
     }
@@ -37,6 +38,15 @@ struct MemoryState {
     var outboxKeys: [String: Int64] = [:]
     var nextMessageID: Int64 = 1
     var log: [DispatchLogEntry] = []
+}
+
+extension MemoryState {
+    /// Like SQLite's deferred foreign keys: everything that names a customer needs that customer at commit.
+    func checkForeignKeys() throws {
+        let referenced = events.map(\.customerID) + stageHistory.map(\.customerID)
+            + enrollments.values.map(\.customerID) + outbox.values.map(\.customerID)
+        if referenced.contains(where: { customers[$0] == nil }) { throw MemoryStoreError.foreignKey("customer") }
+    }
 }
 
 final class MemoryTransaction: StoreTransaction {
@@ -117,7 +127,6 @@ final class MemoryTransaction: StoreTransaction {
     func saveProduct(_ product: Product) throws { state.products[product.sku] = product }
 
     func insertEvent(_ event: Event) throws -> Bool {
-        guard state.customers[event.customerID] != nil else { throw MemoryStoreError.foreignKey("customer") }
         if let id = event.id {
             guard !state.eventIDs.contains(id) else { return false }
             state.eventIDs.insert(id)
@@ -127,12 +136,10 @@ final class MemoryTransaction: StoreTransaction {
     }
 
     func appendStageChange(_ change: StageChange) throws {
-        guard state.customers[change.customerID] != nil else { throw MemoryStoreError.foreignKey("customer") }
         state.stageHistory.append(change)
     }
 
     func insertEnrollment(_ enrollment: Enrollment) throws -> Int64 {
-        guard state.customers[enrollment.customerID] != nil else { throw MemoryStoreError.foreignKey("customer") }
         var stored = enrollment
         stored.id = state.nextEnrollmentID
         state.nextEnrollmentID += 1
@@ -153,7 +160,6 @@ final class MemoryTransaction: StoreTransaction {
 
     func enqueue(_ message: OutboxMessage) throws -> Int64? {
         guard state.outboxKeys[message.key] == nil else { return nil }
-        guard state.customers[message.customerID] != nil else { throw MemoryStoreError.foreignKey("customer") }
         var stored = message
         stored.id = state.nextMessageID
         state.nextMessageID += 1

@@ -99,6 +99,17 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func foreignKeysAreCheckedAtCommit(kind: StoreKind) throws {
+        let store = try kind.make()
+        let event = Event(id: nil, type: "signup", customerID: "c1", timestamp: t0, properties: [:])
+        try store.write { tx in
+            #expect(try tx.insertEvent(event))
+            try tx.saveCustomer(sampleCustomer())
+        }
+        #expect(try store.read { try $0.count(of: .events) } == 1)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func productsRoundTrip(kind: StoreKind) throws {
         let store = try kind.make()
         let product = Product(

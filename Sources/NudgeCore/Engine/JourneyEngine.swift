@@ -28,18 +28,19 @@ public struct JourneyEngine: Sendable {
     }
 
     /// Stores events (in the order given) with everything they cause. Customers are created on first sight.
+    /// A customer is written once per call, and only when something about them changed.
     public func ingest(_ events: [Event], into tx: any StoreTransaction, now: Date) throws -> IngestSummary {
         var summary = IngestSummary()
         var customers: [String: Customer] = [:]
+        var stored: [String: Customer?] = [:]
         for event in events {
             var customer: Customer
             if let seen = customers[event.customerID] {
                 customer = seen
-            } else if let stored = try tx.customer(event.customerID) {
-                customer = stored
             } else {
-                customer = Customer(id: event.customerID, createdAt: now)
-                try tx.saveCustomer(customer)
+                let existing = try tx.customer(event.customerID)
+                stored[event.customerID] = existing
+                customer = existing ?? Customer(id: event.customerID, createdAt: now)
             }
             guard try tx.insertEvent(event) else {
                 summary.duplicates += 1
@@ -48,11 +49,12 @@ public struct JourneyEngine: Sendable {
             }
             summary.stored += 1
             FactsUpdater.apply(event, to: &customer.facts)
-            customer.updatedAt = now
             try react(to: event, customer: &customer, in: tx, now: now, summary: &summary)
             customers[customer.id] = customer
         }
-        for customer in customers.values { try tx.saveCustomer(customer) }
+        for customer in customers.values where stored[customer.id] != .some(customer) {
+            try tx.saveCustomer(customer)
+        }
         return summary
     }
 

@@ -51,30 +51,6 @@ public enum StoredJSON {
         return items.compactMap { if case .string(let s) = $0 { s } else { nil } }
     }
 
-    /// Converts what JSONSerialization produced into a Value, reading the storage tags.
-    public static func value(from object: Any) -> Value {
-        switch object {
-        case let dictionary as [String: Any]:
-            if dictionary.count == 1, let seconds = (dictionary["$t"] as? NSNumber)?.doubleValue {
-                return .time(Date(timeIntervalSince1970: seconds))
-            }
-            if dictionary.count == 1, let seconds = (dictionary["$d"] as? NSNumber)?.doubleValue {
-                return .duration(seconds)
-            }
-            return .map(dictionary.mapValues(value(from:)))
-        case let array as [Any]:
-            return .list(array.map(value(from:)))
-        case let string as String:
-            return .string(string)
-        case let number as NSNumber:
-            // JSONSerialization gives booleans as NSNumber whose type code is `c` (char), numbers never.
-            if String(cString: number.objCType) == "c" { return .bool(number.boolValue) }
-            return .number(number.doubleValue)
-        default:
-            return .null
-        }
-    }
-
     static func write(_ value: Value, to out: inout String) {
         switch value {
         case .null: out += "null"
