@@ -51,19 +51,33 @@ public enum StoredJSON {
         return items.compactMap { if case .string(let s) = $0 { s } else { nil } }
     }
 
-    static func write(_ value: Value, to out: inout String) {
+    /// How times and durations are written: tagged for storage, or as people and APIs read them
+    /// (RFC 3339 text and seconds).
+    public enum TimeStyle: Sendable {
+        case tagged, plain
+    }
+
+    public static func write(_ value: Value, to out: inout String, times: TimeStyle = .tagged) {
         switch value {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let n): out += n.isFinite ? NumberText.format(n) : "null"
         case .string(let s): writeString(s, to: &out)
-        case .time(let t): out += "{\"$t\":\(NumberText.format(t.timeIntervalSince1970))}"
-        case .duration(let d): out += "{\"$d\":\(NumberText.format(d))}"
+        case .time(let t):
+            switch times {
+            case .tagged: out += "{\"$t\":\(NumberText.format(t.timeIntervalSince1970))}"
+            case .plain: writeString(LogTime.format(t), to: &out)
+            }
+        case .duration(let d):
+            switch times {
+            case .tagged: out += "{\"$d\":\(NumberText.format(d))}"
+            case .plain: out += NumberText.format(d)
+            }
         case .list(let items):
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
-                write(item, to: &out)
+                write(item, to: &out, times: times)
             }
             out += "]"
         case .map(let fields):
@@ -72,7 +86,7 @@ public enum StoredJSON {
                 if i > 0 { out += "," }
                 writeString(key, to: &out)
                 out += ":"
-                write(fields[key]!, to: &out)
+                write(fields[key]!, to: &out, times: times)
             }
             out += "}"
         }
