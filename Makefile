@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 BUILD_LOG := .build/build.log
-APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config
+APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config tzdata
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build run check test bench-ingest format clean

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import NudgeCore
 import NudgeFiles
 import NudgeServer
@@ -85,7 +86,7 @@ public enum Daemon {
             }
             services.append(ShutdownMarker(runtime: runtime, notifier: notifier))
 
-            print("nudge \(version) listening on http://\(listen)")
+            print("nudge \(version) starting: API on http://\(listen)")
             print("  database   \(databasePath)")
             print("  api token  \(token.file.map { "\($0)\(token.generated ? " (generated)" : "")" } ?? "from the configuration")")
             for channel in Channel.allCases {
@@ -102,6 +103,11 @@ public enum Daemon {
             try await group.run()
             logger.info("stopped")
             return 0
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            let message = "cannot listen on \(config.listen): the address is in use (is another nudge running?)"
+            logger.critical("nudge stopped", metadata: ["error": "\(message)"])
+            print("nudge: \(message)")
+            return 1
         } catch {
             logger.critical("nudge stopped on an error", metadata: ["error": "\(error)"])
             print("nudge: \(error)")

@@ -237,6 +237,18 @@ import Testing
         #expect(try await daemon.stop() == 0)
     }
 
+    @Test func aSecondDaemonOnTheSamePortSaysWhy() async throws {
+        let first = try DaemonProcess()
+        try first.start()
+        try await first.waitUntilReady()
+        let second = try DaemonProcess(port: first.port)
+        try second.start()
+        try await second.waitUntilExit()
+        #expect(second.process.terminationStatus == 1)
+        #expect(second.output.contains("cannot listen on 127.0.0.1:\(first.port): the address is in use"))
+        #expect(try await first.stop() == 0)
+    }
+
     @Test func systemdIsToldWhenTheDaemonIsReadyAndWhenItStops() async throws {
         let socketPath = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8))").path
         let listener = try NotifySocket(path: socketPath)

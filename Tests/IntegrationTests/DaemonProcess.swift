@@ -24,7 +24,7 @@ final class DaemonProcess: @unchecked Sendable {
     let logFile: URL
 
     /// A workspace with the shipped campaigns and templates and a `nudge.yml` (extra lines appended).
-    init(extraConfig: String = "", token: String = "e2e-test-token-0123456789") throws {
+    init(extraConfig: String = "", token: String = "e2e-test-token-0123456789", port: Int? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-e2e-\(UUID().uuidString)")
         let files = FileManager.default
         try files.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -32,13 +32,13 @@ final class DaemonProcess: @unchecked Sendable {
             try files.copyItem(
                 at: Self.repository.appendingPathComponent(folder), to: directory.appendingPathComponent(folder))
         }
-        port = try FreePort.find()
+        self.port = try port ?? FreePort.find()
         self.token = token
         let config = """
             data_dir: ./var
             campaigns_dir: ./campaigns
             templates_dir: ./templates
-            listen: 127.0.0.1:\(port)
+            listen: 127.0.0.1:\(self.port)
             api_token: \(token)
 
             """ + extraConfig
