@@ -89,18 +89,17 @@ struct Tail {
         return newest
     }
 
-    /// Prints rows after `seq`; returns the new last `seq`, or nil when there was nothing new.
+    /// Prints the matching rows after `seq`; returns the new last `seq` of the log, or nil when it has not grown.
+    /// Both are read in one snapshot, so no row is skipped or printed twice.
     func printNew(after seq: Int64, from database: SQLiteReader, to output: CommandOutput) throws -> Int64? {
-        let all = try database.read { try $0.dispatchLog(after: seq, filter: DispatchLogFilter(), limit: pageSize) }
-        guard let last = all.last?.seq else { return nil }
-        for row in all where matches(row) { output.write(format(row) + "\n") }
-        return last
-    }
-
-    func matches(_ row: DispatchLogEntry) -> Bool {
-        (filter.campaign.map { $0 == row.campaign } ?? true) && (filter.channel.map { $0 == row.channel } ?? true)
-            && (filter.status.map { $0 == row.status } ?? true)
-            && (filter.customerID.map { $0 == row.customerID } ?? true) && (filter.since.map { row.at >= $0 } ?? true)
+        let (newest, rows) = try database.read { [filter, pageSize] tx in
+            let newest = try tx.lastDispatchSeq()
+            return (newest, try tx.dispatchLog(after: seq, filter: filter, limit: pageSize))
+        }
+        guard newest > seq else { return nil }
+        for row in rows where row.seq <= newest { output.write(format(row) + "\n") }
+        // A full page may stop short of the newest row: continue from the last one printed.
+        return rows.count == pageSize ? rows.last!.seq : newest
     }
 
     func format(_ row: DispatchLogEntry) -> String {

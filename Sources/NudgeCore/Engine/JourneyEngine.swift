@@ -61,7 +61,6 @@ public struct JourneyEngine: Sendable {
     /// Re-evaluates the stage of a customer whose profile changed (no event), with its consequences.
     public func refresh(_ customer: inout Customer, in tx: any StoreTransaction, now: Date) throws {
         var summary = IngestSummary()
-        try tx.saveCustomer(customer)
         try react(to: nil, customer: &customer, in: tx, now: now, summary: &summary)
         try tx.saveCustomer(customer)
     }

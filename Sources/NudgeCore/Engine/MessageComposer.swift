@@ -1,15 +1,16 @@
 import Foundation
 
 extension JourneyEngine {
-    /// Renders a step for one customer into an outbox message, or says why it cannot be sent.
+    /// Renders a step for one customer into an outbox message, or says why it cannot be sent. Store errors
+    /// are thrown, never mistaken for "no relevant offer".
     func compose(
         step: Step, campaign: Campaign, enrollment: Enrollment, customer: Customer, tx: any StoreTransaction,
         now: Date
-    ) -> Result<OutboxMessage, Unsendable> {
+    ) throws -> Result<OutboxMessage, Unsendable> {
         var recommendations: [Product] = []
         if let rule = step.recommend {
-            let candidates = rule.strategy == .fixed ? ((try? tx.products(skus: rule.skus)) ?? []) : []
-            let fallback = (try? tx.products(skus: rule.fallback)) ?? []
+            let candidates = rule.strategy == .fixed ? try tx.products(skus: rule.skus) : []
+            let fallback = try tx.products(skus: rule.fallback)
             var triggerTotal: Double?
             if case .number(let total) = enrollment.triggerEvent?.properties["total"] { triggerTotal = total }
             recommendations = RecommendationPicker.pick(

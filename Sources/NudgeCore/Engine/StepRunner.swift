@@ -60,7 +60,7 @@ extension JourneyEngine {
             return .suppressed(reason)
 
         case .send:
-            switch compose(step: step, campaign: campaign, enrollment: enrollment, customer: customer, tx: tx, now: now)
+            switch try compose(step: step, campaign: campaign, enrollment: enrollment, customer: customer, tx: tx, now: now)
             {
             case .failure(let unsendable):
                 var entry = log.with(status: .suppressed, reason: unsendable.reason.rawValue)
