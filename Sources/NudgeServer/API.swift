@@ -80,7 +80,8 @@ public struct API: Sendable {
         case .failure(let failure): throw APIError(failure)
         }
         let engine = runtime.engine
-        let summary = try await database.write { tx in try engine.ingest(events, into: tx, now: now) }
+        let encoded = events.map(EncodedEvent.init)
+        let summary = try await database.write { tx in try engine.ingest(encoded, into: tx, now: now) }
         if summary.enrollments > 0 || summary.exits > 0 { newWork() }
         return JSONResponse.make(
             .accepted,

@@ -134,7 +134,7 @@ enum Migrations {
 
     /// Brings the database up to the latest version, each migration in its own transaction.
     static func apply(to connection: SQLiteConnection) throws {
-        let current = try connection.statement("PRAGMA user_version").first { Int($0.int(0)) } ?? 0
+        let current = try connection.statement(text: "PRAGMA user_version").first { Int($0.int(0)) } ?? 0
         guard let latest = all.last?.version else { return }
         if current > latest {
             throw SQLiteError(

@@ -19,7 +19,10 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
 /// One SQLite connection with a cache of prepared statements. Not thread-safe: its owner serialises use.
 final class SQLiteConnection {
     private let handle: OpaquePointer
-    private var statements: [String: Statement] = [:]
+    /// Statements whose SQL is fixed at a call site, found by the site without building or hashing the SQL.
+    private var statementsBySite: [CallSite: Statement] = [:]
+    /// Statements whose SQL is built at run time, found by their text.
+    private var statementsByText: [String: Statement] = [:]
     let path: String
 
     /// Opens (creating when asked) the database at `path` in WAL mode with foreign keys on.
@@ -53,7 +56,8 @@ final class SQLiteConnection {
     }
 
     deinit {
-        statements.values.forEach { $0.finalize() }
+        statementsBySite.values.forEach { $0.finalize() }
+        statementsByText.values.forEach { $0.finalize() }
         sqlite3_close_v2(handle)
     }
 
@@ -68,18 +72,45 @@ final class SQLiteConnection {
         }
     }
 
-    /// A prepared statement for `sql`, reused across calls; bound values are cleared first.
-    func statement(_ sql: String) throws -> Statement {
-        if let cached = statements[sql] {
+    /// The prepared statement for the SQL written at this call site, prepared on first use and reused after; bound
+    /// values are cleared first. `sql` is evaluated only on the first call from a site, so the SQL at a site must
+    /// never vary: for SQL built at run time use `statement(text:)`.
+    func statement(
+        _ sql: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line
+    ) throws -> Statement {
+        let site = CallSite(file: UInt(bitPattern: file.utf8Start), line: line)
+        if let cached = statementsBySite[site] {
+            assert(cached.sql == sql(), "the SQL at \(file):\(line) changed between calls; use statement(text:)")
             cached.reset()
             return cached
         }
+        let statement = try prepare(sql())
+        statementsBySite[site] = statement
+        return statement
+    }
+
+    /// The prepared statement for `sql`, reused across calls with the same text; bound values are cleared first.
+    func statement(text sql: String) throws -> Statement {
+        if let cached = statementsByText[sql] {
+            cached.reset()
+            return cached
+        }
+        let statement = try prepare(sql)
+        statementsByText[sql] = statement
+        return statement
+    }
+
+    private func prepare(_ sql: String) throws -> Statement {
         var raw: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
         guard rc == SQLITE_OK, let raw else { throw error(rc, sql: sql) }
-        let statement = Statement(raw, connection: self, sql: sql)
-        statements[sql] = statement
-        return statement
+        return Statement(raw, connection: self, sql: sql)
+    }
+
+    /// Where a statement is written in the source: its file (by the address of its name) and line.
+    private struct CallSite: Hashable {
+        var file: UInt
+        var line: UInt
     }
 
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

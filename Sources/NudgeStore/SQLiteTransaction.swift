@@ -57,7 +57,18 @@ struct SQLiteTransaction: StoreTransaction {
             stageEnteredAt: row.optionalDate(11))
     }
 
-    func saveCustomer(_ customer: Customer) throws {
+    func saveCustomer(_ customer: Customer, previous: Customer?) throws {
+        if let previous, previous.id == customer.id {
+            // Events change facts and sometimes the stage; profiles change rarely. Each part is its own row.
+            if !customer.hasSameProfileAndStage(as: previous) { try saveProfile(customer) }
+            if customer.facts != previous.facts { try saveFacts(customer) }
+        } else {
+            try saveProfile(customer)
+            try saveFacts(customer)
+        }
+    }
+
+    private func saveProfile(_ customer: Customer) throws {
         let consent = Value.map(
             Dictionary(uniqueKeysWithValues: customer.consent.map { ($0.key.rawValue, Value.bool($0.value)) }))
         try db.statement(
@@ -74,6 +85,9 @@ struct SQLiteTransaction: StoreTransaction {
             .text(StoredJSON.encode(customer.attributes)), .text(StoredJSON.encode(consent)),
             .from(customer.createdAt), .from(customer.updatedAt), .from(customer.stage), .from(customer.stageEnteredAt),
         ])
+    }
+
+    private func saveFacts(_ customer: Customer) throws {
         let facts = customer.facts
         let usage = Value.map(
             facts.usage.mapValues { Value.map(["used": .number($0.used), "limit": .number($0.limit)]) })
@@ -129,12 +143,13 @@ struct SQLiteTransaction: StoreTransaction {
 
     // MARK: events and stages
 
-    func insertEvent(_ event: Event) throws -> Bool {
+    func insertEvent(_ encoded: EncodedEvent) throws -> Bool {
+        let event = encoded.event
         try db.statement(
             "INSERT OR IGNORE INTO events (id, type, customer_id, timestamp, properties) VALUES (?1, ?2, ?3, ?4, ?5)"
         ).run([
             .from(event.id), .text(event.type), .text(event.customerID), .from(event.timestamp),
-            .text(StoredJSON.encode(event.properties)),
+            .text(encoded.propertiesJSON),
         ])
         return db.changes == 1
     }
@@ -387,6 +402,6 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func count(of table: StoreTable) throws -> Int {
-        try db.statement("SELECT COUNT(*) FROM \(table.rawValue)").first { Int($0.int(0)) } ?? 0
+        try db.statement(text: "SELECT COUNT(*) FROM \(table.rawValue)").first { Int($0.int(0)) } ?? 0
     }
 }

@@ -118,7 +118,7 @@ final class MemoryTransaction: StoreTransaction {
         }
     }
 
-    func saveCustomer(_ customer: Customer) throws {
+    func saveCustomer(_ customer: Customer, previous: Customer?) throws {
         var stored = customer
         if let existing = state.customers[customer.id] { stored.createdAt = existing.createdAt }
         state.customers[customer.id] = stored
@@ -126,7 +126,8 @@ final class MemoryTransaction: StoreTransaction {
 
     func saveProduct(_ product: Product) throws { state.products[product.sku] = product }
 
-    func insertEvent(_ event: Event) throws -> Bool {
+    func insertEvent(_ encoded: EncodedEvent) throws -> Bool {
+        let event = encoded.event
         if let id = event.id {
             guard !state.eventIDs.contains(id) else { return false }
             state.eventIDs.insert(id)

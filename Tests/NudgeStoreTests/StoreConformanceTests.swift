@@ -61,6 +61,32 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aSaveAgainstTheStoredCustomerKeepsEveryChangedPart(kind: StoreKind) throws {
+        let store = try kind.make()
+        let original = sampleCustomer()
+        try store.write { try $0.saveCustomer(original) }
+
+        var factsOnly = original
+        factsOnly.facts.purchaseCount += 1
+        factsOnly.facts.ownedSKUs.append("HEADPHONES-2")
+        try store.write { try $0.saveCustomer(factsOnly, previous: original) }
+        #expect(try store.read { try $0.customer("c1") } == factsOnly)
+
+        var stageOnly = factsOnly
+        stageOnly.stage = "loyal"
+        stageOnly.stageEnteredAt = t0 + 60
+        try store.write { try $0.saveCustomer(stageOnly, previous: factsOnly) }
+        #expect(try store.read { try $0.customer("c1") } == stageOnly)
+
+        var both = stageOnly
+        both.email = "lan.nguyen@example.vn"
+        both.attributes["vip"] = .bool(false)
+        both.facts.totalSpent += 490_000
+        try store.write { try $0.saveCustomer(both, previous: stageOnly) }
+        #expect(try store.read { try $0.customer("c1") } == both)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func aWriteThatThrowsLeavesNothing(kind: StoreKind) throws {
         let store = try kind.make()
         struct Boom: Error {}

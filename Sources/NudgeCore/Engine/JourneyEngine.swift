@@ -30,10 +30,16 @@ public struct JourneyEngine: Sendable {
     /// Stores events (in the order given) with everything they cause. Customers are created on first sight.
     /// A customer is written once per call, and only when something about them changed.
     public func ingest(_ events: [Event], into tx: any StoreTransaction, now: Date) throws -> IngestSummary {
+        try ingest(events.map(EncodedEvent.init), into: tx, now: now)
+    }
+
+    /// Stores events already encoded for storage (see `EncodedEvent`), with everything they cause.
+    public func ingest(_ events: [EncodedEvent], into tx: any StoreTransaction, now: Date) throws -> IngestSummary {
         var summary = IngestSummary()
         var customers: [String: Customer] = [:]
         var stored: [String: Customer?] = [:]
-        for event in events {
+        for encoded in events {
+            let event = encoded.event
             var customer: Customer
             if let seen = customers[event.customerID] {
                 customer = seen
@@ -42,7 +48,7 @@ public struct JourneyEngine: Sendable {
                 stored[event.customerID] = existing
                 customer = existing ?? Customer(id: event.customerID, createdAt: now)
             }
-            guard try tx.insertEvent(event) else {
+            guard try tx.insertEvent(encoded) else {
                 summary.duplicates += 1
                 customers[customer.id] = customer
                 continue
@@ -52,8 +58,9 @@ public struct JourneyEngine: Sendable {
             try react(to: event, customer: &customer, in: tx, now: now, summary: &summary)
             customers[customer.id] = customer
         }
-        for customer in customers.values where stored[customer.id] != .some(customer) {
-            try tx.saveCustomer(customer)
+        for customer in customers.values {
+            let previous = stored[customer.id] ?? nil
+            if previous != customer { try tx.saveCustomer(customer, previous: previous) }
         }
         return summary
     }

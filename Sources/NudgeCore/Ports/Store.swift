@@ -62,11 +62,12 @@ public enum StoreTable: String, Sendable, CaseIterable {
 
 /// Writes, inside one transaction.
 public protocol StoreTransaction: StoreReader {
-    /// Inserts or replaces a customer's profile, facts and stage.
-    func saveCustomer(_ customer: Customer) throws
+    /// Inserts or replaces a customer's profile, facts and stage. `previous` is the customer as read in this
+    /// transaction (nil when new or unknown): a store may then write only the parts that differ from it.
+    func saveCustomer(_ customer: Customer, previous: Customer?) throws
     func saveProduct(_ product: Product) throws
     /// Stores an event; false (and nothing stored) when an event with the same `id` exists.
-    func insertEvent(_ event: Event) throws -> Bool
+    func insertEvent(_ event: EncodedEvent) throws -> Bool
     func appendStageChange(_ change: StageChange) throws
     /// Stores a new enrollment and returns its id.
     func insertEnrollment(_ enrollment: Enrollment) throws -> Int64
@@ -85,4 +86,16 @@ public protocol StoreTransaction: StoreReader {
     func releaseExpiredLeases(now: Date) throws -> [OutboxMessage]
     /// Appends a row to the dispatch log and returns its `seq`.
     @discardableResult func appendLog(_ entry: DispatchLogEntry) throws -> Int64
+}
+
+extension StoreTransaction {
+    /// Inserts or replaces every part of a customer.
+    public func saveCustomer(_ customer: Customer) throws {
+        try saveCustomer(customer, previous: nil)
+    }
+
+    /// Stores an event; false (and nothing stored) when an event with the same `id` exists.
+    public func insertEvent(_ event: Event) throws -> Bool {
+        try insertEvent(EncodedEvent(event))
+    }
 }
