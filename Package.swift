@@ -69,6 +69,13 @@ let package = Package(
         .testTarget(name: "NudgeStoreTests", dependencies: ["NudgeStore", "NudgeTesting", "NudgeCore"]),
         .testTarget(name: "NudgeDeliveryTests", dependencies: ["NudgeDelivery", "NudgeCore"]),
         .testTarget(
+            name: "NudgeDaemonTests",
+            dependencies: [
+                "NudgeDaemon", "NudgeServer", "NudgeStore", "NudgeTesting", "NudgeCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "NudgeCLITests",
             dependencies: ["NudgeCLI", "NudgeFiles", "NudgeCore"],
             exclude: ["Fixtures"]

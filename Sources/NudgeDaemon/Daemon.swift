@@ -71,7 +71,8 @@ public enum Daemon {
             // API, the reloader and the scheduler; the dispatcher last, so in-flight sends finish and are recorded.
             var services: [any Service] = [
                 DispatcherService(
-                    database: database, transports: transports, retry: config.retry, wake: dispatcherWake,
+                    database: database, transports: transports, settings: config.channels, retry: config.retry,
+                    wake: dispatcherWake,
                     logger: logger, now: now),
                 SchedulerService(
                     database: database, runtime: runtime, wake: schedulerWake, dispatcherWake: dispatcherWake,

@@ -319,6 +319,16 @@ struct SQLiteTransaction: StoreTransaction {
         ).rows([.from(now)], Self.readMessage)
     }
 
+    func earliestLeaseEnd() throws -> Date? {
+        try db.statement("SELECT MIN(lease_until) FROM outbox WHERE state = 'sending'").first { $0.optionalDate(0) }
+            ?? nil
+    }
+
+    func earliestMessageDue(channel: Channel) throws -> Date? {
+        try db.statement("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued' AND channel = ?1")
+            .first([.text(channel.rawValue)]) { $0.optionalDate(0) } ?? nil
+    }
+
     func earliestMessageDue() throws -> Date? {
         let queued = try db.statement("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'")
             .first { $0.optionalDate(0) } ?? nil

@@ -76,6 +76,14 @@ final class MemoryTransaction: StoreTransaction {
         state.enrollments.values.filter { $0.state == .active }.compactMap(\.nextDueAt).min()
     }
 
+    func earliestLeaseEnd() throws -> Date? {
+        state.outbox.values.filter { $0.state == .sending }.compactMap(\.leaseUntil).min()
+    }
+
+    func earliestMessageDue(channel: Channel) throws -> Date? {
+        state.outbox.values.filter { $0.state == .queued && $0.channel == channel }.map(\.nextAttemptAt).min()
+    }
+
     func earliestMessageDue() throws -> Date? {
         let queued = state.outbox.values.filter { $0.state == .queued }.map(\.nextAttemptAt)
         let leased = state.outbox.values.filter { $0.state == .sending }.compactMap(\.leaseUntil)

@@ -191,6 +191,8 @@ struct StoreConformanceTests {
             #expect(try tx.enqueue(sampleMessage(key: "k2", at: t0 + 60)) != nil)
         }
         #expect(try store.read { try $0.earliestMessageDue() } == t0)
+        #expect(try store.read { try $0.earliestMessageDue(channel: .email) } == t0)
+        #expect(try store.read { try $0.earliestMessageDue(channel: .sms) } == nil)
         let first = try store.write { try $0.claimMessages(channel: .email, now: t0, leaseUntil: t0 + 30, limit: 10) }
         #expect(first.map(\.key) == ["k1"])
         #expect(first.first?.state == .sending)
@@ -203,6 +205,7 @@ struct StoreConformanceTests {
         #expect(!(try store.write { try $0.finishAttempt(messageID: first[0].id, state: .failed, attempts: 2, nextAttemptAt: nil) }))
         #expect(try store.read { try $0.message(key: "k1") }?.state == .sent)
         #expect(try store.read { try $0.earliestMessageDue() } == t0 + 60)
+        #expect(try store.read { try $0.earliestMessageDue(channel: .email) } == t0 + 60)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -214,6 +217,8 @@ struct StoreConformanceTests {
         }
         let claimed = try store.write { try $0.claimMessages(channel: .email, now: t0, leaseUntil: t0 + 30, limit: 1) }
         #expect(try store.read { try $0.earliestMessageDue() } == t0 + 30)
+        #expect(try store.read { try $0.earliestMessageDue(channel: .email) } == nil)
+        #expect(try store.read { try $0.earliestLeaseEnd() } == t0 + 30)
         #expect(try store.write { try $0.releaseExpiredLeases(now: t0 + 29) }.isEmpty)
         let released = try store.write { try $0.releaseExpiredLeases(now: t0 + 31) }
         #expect(released.map(\.key) == ["k1"])

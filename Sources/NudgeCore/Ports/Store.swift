@@ -43,6 +43,10 @@ public protocol StoreReader {
     func earliestEnrollmentDue() throws -> Date?
     /// The earliest `next_attempt_at` of a queued message, or lease end of a message being sent.
     func earliestMessageDue() throws -> Date?
+    /// When the first lease of a message being sent ends.
+    func earliestLeaseEnd() throws -> Date?
+    /// The earliest `next_attempt_at` of a channel's queued messages.
+    func earliestMessageDue(channel: Channel) throws -> Date?
     func message(key: String) throws -> OutboxMessage?
     /// Rows with `seq` greater than `after`, in `seq` order.
     func dispatchLog(after seq: Int64, filter: DispatchLogFilter, limit: Int) throws -> [DispatchLogEntry]

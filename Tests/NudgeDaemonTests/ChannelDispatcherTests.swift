@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+import NudgeCore
+import NudgeServer
+import NudgeStore
+import NudgeTesting
+import Testing
+
+@testable import NudgeDaemon
+
+/// A transport whose deliveries wait until the test lets them go; it remembers how many ran at once.
+private final class GatedTransport: MessageTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var open: Bool
+    private(set) var inFlight = 0
+    private(set) var mostAtOnce = 0
+    private(set) var delivered: [String] = []
+    private(set) var startTimes: [Date] = []
+
+    init(open: Bool) { self.open = open }
+
+    func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult {
+        let mustWait = lock.withLock {
+            inFlight += 1
+            mostAtOnce = max(mostAtOnce, inFlight)
+            startTimes.append(Date())
+            return !open
+        }
+        if mustWait { await withCheckedContinuation { continuation in lock.withLock { waiting.append(continuation) } } }
+        lock.withLock {
+            inFlight -= 1
+            delivered.append(message.key)
+        }
+        return .sent(providerID: nil)
+    }
+
+    func release() {
+        let released = lock.withLock {
+            open = true
+            defer { waiting.removeAll() }
+            return waiting
+        }
+        released.forEach { $0.resume() }
+    }
+
+    var snapshot: (inFlight: Int, mostAtOnce: Int, delivered: Int, starts: [Date]) {
+        lock.withLock { (inFlight, mostAtOnce, delivered.count, startTimes) }
+    }
+}
+
+private struct Harness {
+    let database: DatabaseQueue
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-dispatch-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        database = DatabaseQueue(store: try SQLiteStore(path: directory.appendingPathComponent("nudge.sqlite").path))
+    }
+
+    func enqueue(_ count: Int, channel: Channel) async throws {
+        let now = Date()
+        try await database.write { tx in
+            try tx.saveCustomer(Customer(id: "c1", email: "lan@example.vn", phone: "+84901234567", createdAt: now))
+            for index in 0..<count {
+                _ = try tx.enqueue(
+                    OutboxMessage(
+                        key: "campaign/step/c1/\(channel.rawValue)-\(index)", campaign: "campaign", step: "step",
+                        customerID: "c1", channel: channel, recipient: Recipient(addresses: ["lan@example.vn"]),
+                        content: MessageContent(subject: "Chào", text: "Chào chị Lan"), nextAttemptAt: now,
+                        createdAt: now))
+            }
+        }
+    }
+
+    func count(_ status: DispatchStatus) async throws -> Int {
+        try await database.read { try $0.dispatchLog(after: 0, filter: DispatchLogFilter(), limit: 100_000) }
+            .filter { $0.status == status }.count
+    }
+
+    func dispatcher(
+        _ channel: Channel, _ transport: any MessageTransport, concurrency: Int, rate: Rate? = nil
+    ) -> ChannelDispatcher {
+        ChannelDispatcher(
+            channel: channel, transport: transport, concurrency: concurrency, rate: rate, database: database,
+            retry: RetrySettings(maxAttempts: 3, first: 30, max: 3600), wake: WakeSignal(),
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, now: { Date() }, lease: 60)
+    }
+}
+
+/// Polls `condition` until it holds or `seconds` pass.
+private func eventually(within seconds: TimeInterval = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = Date() + seconds
+    while Date() < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    return try await condition()
+}
+
+@Suite("Channel dispatcher")
+struct ChannelDispatcherTests {
+    @Test func neverMoreInFlightThanTheChannelsConcurrencyAndEveryOutcomeIsLogged() async throws {
+        let harness = try Harness()
+        try await harness.enqueue(40, channel: .email)
+        let transport = GatedTransport(open: false)
+        let stop = StopFlag()
+        let dispatcher = harness.dispatcher(.email, transport, concurrency: 5)
+        let running = Task { await dispatcher.run(isStopping: { stop.isSet }) }
+
+        #expect(try await eventually { transport.snapshot.inFlight == 5 })
+        #expect(transport.snapshot.mostAtOnce == 5)
+        transport.release()
+        #expect(try await eventually { try await harness.count(.sent) == 40 })
+        #expect(transport.snapshot.mostAtOnce == 5)
+        stop.set()
+        dispatcher.wake.signal()
+        await running.value
+        #expect(try await harness.database.read { try $0.earliestMessageDue() } == nil)
+    }
+
+    @Test func aHungGatewayHoldsUpOnlyItsOwnChannel() async throws {
+        let harness = try Harness()
+        try await harness.enqueue(10, channel: .sms)
+        try await harness.enqueue(30, channel: .email)
+        let hung = GatedTransport(open: false)
+        let healthy = GatedTransport(open: true)
+        let stop = StopFlag()
+        let sms = harness.dispatcher(.sms, hung, concurrency: 2)
+        let email = harness.dispatcher(.email, healthy, concurrency: 4)
+        let runs = [
+            Task { await sms.run(isStopping: { stop.isSet }) }, Task { await email.run(isStopping: { stop.isSet }) },
+        ]
+
+        #expect(try await eventually { try await harness.count(.sent) == 30 })
+        #expect(hung.snapshot.inFlight == 2)
+        #expect(hung.snapshot.delivered == 0)
+
+        // Stopping lets the hung attempts finish and be recorded; messages never started go back to the queue.
+        stop.set()
+        sms.wake.signal()
+        email.wake.signal()
+        hung.release()
+        for run in runs { await run.value }
+        #expect(try await harness.count(.sent) == 32)
+        let queued = try await harness.database.write { tx in
+            try tx.claimMessages(channel: .sms, now: Date() + 1, leaseUntil: Date() + 60, limit: 100)
+        }
+        #expect(queued.count == 8)
+        #expect(queued.allSatisfy { $0.attempts == 0 })
+    }
+
+    @Test func startsNoFasterThanTheChannelsRate() async throws {
+        let harness = try Harness()
+        try await harness.enqueue(14, channel: .push)
+        let transport = GatedTransport(open: true)
+        let stop = StopFlag()
+        let dispatcher = harness.dispatcher(.push, transport, concurrency: 8, rate: Rate(count: 10, per: 1))
+        let running = Task { await dispatcher.run(isStopping: { stop.isSet }) }
+
+        #expect(try await eventually { try await harness.count(.sent) == 14 })
+        stop.set()
+        dispatcher.wake.signal()
+        await running.value
+        // A burst of 10, then one every 100 ms: the 14th start is at least 0.4 s after the first.
+        let starts = transport.snapshot.starts.sorted()
+        #expect(starts.count == 14)
+        #expect(starts[13].timeIntervalSince(starts[0]) >= 0.35)
+    }
+}
