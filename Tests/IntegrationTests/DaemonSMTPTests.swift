@@ -40,7 +40,8 @@ import Testing
             }
             let (lan, refused) = (customers[0], customers[1])
             for (id, email) in [(lan, "lan@example.vn"), (refused, "fail-550@example.vn")] {
-                let profile = #"{"email": "\#(email)", "timezone": "\#(day)", "attributes": {"country": "VN", "name": "Lan"}}"#
+                let profile =
+                    #"{"email": "\#(email)", "timezone": "\#(day)", "attributes": {"country": "VN", "name": "Lan"}}"#
                 let reply = try await daemon.request("PUT", "/v1/customers/\(id)", body: profile)
                 #expect(reply.status == 200, "\(reply.text)")
             }

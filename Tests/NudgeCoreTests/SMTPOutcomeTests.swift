@@ -16,7 +16,9 @@ import Testing
     @Test func acceptedMessagesAreSentWithTheServersQueueID() {
         #expect(Self.classify(Self.reply(250, "250 2.0.0 Ok: queued as 4F2A1C")) == .sent(providerID: "4F2A1C"))
         #expect(Self.classify(Self.reply(250, "250 OK id=1qXyZ-0007Ab-Cd")) == .sent(providerID: "1qXyZ-0007Ab-Cd"))
-        #expect(Self.classify(Self.reply(250, "250 2.0.0 Message accepted for delivery")) == .sent(providerID: Self.messageID))
+        #expect(
+            Self.classify(Self.reply(250, "250 2.0.0 Message accepted for delivery"))
+                == .sent(providerID: Self.messageID))
         #expect(Self.classify(Self.reply(251, "")) == .sent(providerID: Self.messageID))
     }
 
@@ -86,12 +88,14 @@ import Testing
                     error: "unexpected reply (SMTP 354: End data with <CR><LF>.<CR><LF>)", permanent: false,
                     retryAfter: nil))
         #expect(
-            Self.classify(Self.reply(0, "")) == .failed(error: "unexpected reply (SMTP 0)", permanent: false, retryAfter: nil))
+            Self.classify(Self.reply(0, ""))
+                == .failed(error: "unexpected reply (SMTP 0)", permanent: false, retryAfter: nil))
     }
 
     @Test func multiLineRepliesBecomeOneLine() {
-        #expect(SMTPOutcome.replyText(Array("451-4.3.0 First line\r\n451 4.3.0 Second line\r\n".utf8))
-            == "4.3.0 First line 4.3.0 Second line")
+        #expect(
+            SMTPOutcome.replyText(Array("451-4.3.0 First line\r\n451 4.3.0 Second line\r\n".utf8))
+                == "4.3.0 First line 4.3.0 Second line")
         #expect(SMTPOutcome.replyText([]) == "")
         #expect(SMTPOutcome.replyText(Array("550".utf8)) == "")
     }

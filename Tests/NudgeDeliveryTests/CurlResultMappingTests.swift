@@ -12,7 +12,9 @@ struct CurlResultMappingTests {
         #expect(CurlResultMapping.lastReply(lines, code: 451) == "451-4.3.0 First\r\n451 4.3.0 Second")
         #expect(CurlResultMapping.lastReply(lines, code: 250) == "250 2.1.0 Ok")
         #expect(CurlResultMapping.lastReply(["250 Ok", "421"], code: 421) == "421")
-        #expect(CurlResultMapping.lastReply(["550 5.1.1 No such user", "221 2.0.0 Bye"], code: 550) == "550 5.1.1 No such user")
+        #expect(
+            CurlResultMapping.lastReply(["550 5.1.1 No such user", "221 2.0.0 Bye"], code: 550)
+                == "550 5.1.1 No such user")
         #expect(CurlResultMapping.lastReply([], code: 250) == "")
     }
 

@@ -8,9 +8,11 @@ enum SMTPFixtures {
     static let now = Date(timeIntervalSince1970: 1_795_748_400)
     static let subject = "Ưu đãi dành riêng cho chị Lan — giảm 15%"
     static let from = "Cửa hàng Điện thoại Sài Gòn <shop@example.vn>"
-    static let text = "Chào chị Lan,\n\nPhụ kiện hợp với chiếc điện thoại mới: ốp lưng, tai nghe, sạc nhanh.\n"
+    static let text =
+        "Chào chị Lan,\n\nPhụ kiện hợp với chiếc điện thoại mới: ốp lưng, tai nghe, sạc nhanh.\n"
         + "Nhập mã LAN15 để được giảm 15% — chỉ đến hết Chủ nhật.\n\nTrân trọng,\nĐội ngũ cửa hàng"
-    static let html = "<html><body><h1>Ưu đãi dành riêng cho chị Lan</h1>"
+    static let html =
+        "<html><body><h1>Ưu đãi dành riêng cho chị Lan</h1>"
         + "<p>Ốp lưng silicon <b>250.000 ₫</b>, tai nghe không dây <b>1.290.000 ₫</b>.</p>"
         + "<p>Mã giảm giá: <code>LAN15</code> — giảm 15%.</p></body></html>"
     static let unsubscribeURL = "https://shop.example.vn/u/lan?sig=3f9a"
@@ -66,7 +68,8 @@ enum SMTPFixtures {
     static func parse(_ eml: URL) async throws -> ParsedEmail {
         let script = PeerProcess.scripts.appendingPathComponent("parse_email.py").path
         let run = try await ChildProcess.run("/usr/bin/env", ["python3", script, eml.path])
-        guard run.status == 0, let json = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
+        guard run.status == 0,
+            let json = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
         else { throw PeerError("parse_email.py failed: \(run.output)") }
         let headers = (json["headers"] as? [[String]] ?? []).map { (name: $0[0], value: $0[1]) }
         return ParsedEmail(

@@ -51,7 +51,8 @@ public enum SMTPOutcome {
     static func queueID(in reply: String) -> String? {
         let words = reply.split(separator: " ")
         for (index, word) in words.enumerated() {
-            if word.lowercased() == "as", index > 0, words[index - 1].lowercased() == "queued", index + 1 < words.count {
+            if word.lowercased() == "as", index > 0, words[index - 1].lowercased() == "queued", index + 1 < words.count
+            {
                 return String(words[index + 1])
             }
             if word.lowercased().hasPrefix("id=") { return String(word.dropFirst(3)) }

@@ -57,7 +57,8 @@ enum CurlEasyConfiguration {
     }
 
     private static func apply(
-        _ smtp: CurlRequest.SMTP, _ options: inout EasyOptions, _ transfer: CurlTransfer, _ context: UnsafeMutableRawPointer
+        _ smtp: CurlRequest.SMTP, _ options: inout EasyOptions, _ transfer: CurlTransfer,
+        _ context: UnsafeMutableRawPointer
     ) {
         options.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
         options.set(CURLOPT_URL, smtp.url)

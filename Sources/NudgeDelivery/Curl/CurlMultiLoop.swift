@@ -41,7 +41,8 @@ public final class CurlMultiLoop: Sendable {
     }
 
     /// Runs one transfer and returns how it ended. Never throws: a failure to set the transfer up, or the loop
-    /// shutting down before or during it, is a `transportError` like any other.
+    /// shutting down before or during it, is a `transportError` like any other. Cancelling the calling task does
+    /// not stop a transfer that has started; its timeouts bound it.
     public func perform(_ request: CurlRequest) async -> CurlResponse {
         await withCheckedContinuation { continuation in
             let job = CurlJob(request: request, continuation: continuation)

@@ -22,7 +22,8 @@ enum CurlResultMapping {
             return .transportError(category, message: message)
         }
         if isSMTP {
-            return .response(code: replyCode, headers: [:], body: Array(lastReply(transfer.headerLines, code: replyCode).utf8))
+            return .response(
+                code: replyCode, headers: [:], body: Array(lastReply(transfer.headerLines, code: replyCode).utf8))
         }
         return .response(code: replyCode, headers: httpHeaders(transfer.headerLines), body: transfer.body)
     }
