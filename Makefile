@@ -3,9 +3,11 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BUILD_LOG := .build/build.log
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config tzdata
+# The real peers the tests talk to (Tests/Peers/): Postfix's smtp-sink, Kannel with its fake SMS centre, nginx.
+PEER_PACKAGES := postfix kannel kannel-extras nginx-light libnginx-mod-http-echo wrk openssl curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run check test bench-ingest format clean
+.PHONY: all deps peer-deps build run check test bench-ingest format clean
 
 all: build
 
@@ -16,6 +18,20 @@ deps:
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+
+# Installs the test peers when missing: postfix is preseeded so that it installs without questions and
+# configures no MTA; aiosmtpd comes from PyPI. Nothing is started here: each test starts its own peers.
+peer-deps:
+	@missing=""; for p in $(PEER_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing test peers:$$missing"; \
+	  echo "postfix postfix/main_mailer_type select No configuration" | $(SUDO) debconf-set-selections; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    -o DPkg::Lock::Timeout=300 --no-install-recommends $$missing; \
+	fi
+	@python3 -c 'import aiosmtpd' 2>/dev/null || { echo "installing aiosmtpd"; \
+	  python3 -m pip install --quiet aiosmtpd || python3 -m pip install --quiet --break-system-packages aiosmtpd; }
 
 build: deps
 	$(SWIFT) build
@@ -30,7 +46,7 @@ check: build
 	.build/debug/nudge check
 
 # Builds everything warning-free and runs every test.
-test: deps
+test: deps peer-deps
 	@mkdir -p .build
 	set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee $(BUILD_LOG)
 	@if grep -E "^$(CURDIR)/(Sources|Tests)/.*: warning:" $(BUILD_LOG); then echo "the build has warnings"; exit 1; fi

@@ -31,8 +31,10 @@ let package = Package(
         .target(name: "NudgeFiles", dependencies: ["NudgeCore"]),
         // The Store port on SQLite: migrations, every SQL statement, claims and leases.
         .target(name: "NudgeStore", dependencies: ["NudgeCore", "CSQLite"]),
-        // Transports that deliver outbox messages.
-        .target(name: "NudgeDelivery", dependencies: ["NudgeCore"]),
+        // libcurl's variadic calls as typed C functions; links the system libcurl (libcurl4-openssl-dev).
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // Transports that deliver outbox messages, and the libcurl multi loop they share.
+        .target(name: "NudgeDelivery", dependencies: ["NudgeCore", "CCurl"]),
         // The HTTP API.
         .target(
             name: "NudgeServer",
@@ -67,7 +69,7 @@ let package = Package(
         .target(name: "NudgeTesting", dependencies: ["NudgeCore"]),
         .testTarget(name: "NudgeCoreTests", dependencies: ["NudgeCore", "NudgeTesting"]),
         .testTarget(name: "NudgeStoreTests", dependencies: ["NudgeStore", "NudgeTesting", "NudgeCore"]),
-        .testTarget(name: "NudgeDeliveryTests", dependencies: ["NudgeDelivery", "NudgeCore"]),
+        .testTarget(name: "NudgeDeliveryTests", dependencies: ["NudgeDelivery", "NudgeCore", "NudgeTesting"]),
         .testTarget(
             name: "NudgeDaemonTests",
             dependencies: [
@@ -81,7 +83,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         // The real binary end to end: HTTP, files, signals.
-        .testTarget(name: "IntegrationTests", dependencies: ["NudgeCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["NudgeCore", "NudgeTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

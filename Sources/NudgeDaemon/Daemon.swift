@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NudgeCore
+import NudgeDelivery
 import NudgeFiles
 import NudgeServer
 import NudgeStore
@@ -36,13 +37,28 @@ public enum Daemon {
             logger.warning("campaign files", metadata: ["diagnostic": "\(diagnostic.description)"])
         }
 
+        // One libcurl multi loop for every network transport; shut down last, once the dispatcher has finished.
+        let curl = CurlMultiLoop()
+        let status = await serve(
+            config: config, loaded: loaded, workspace: workspace, curl: curl, logger: logger, version: version,
+            print: print)
+        await curl.shutdown()
+        return status
+    }
+
+    /// Opens the database and runs the services until shutdown; returns the exit status.
+    private static func serve(
+        config: Config, loaded: Workspace.Loaded, workspace: Workspace, curl: CurlMultiLoop, logger: Logger,
+        version: String, print: @escaping @Sendable (String) -> Void
+    ) async -> Int32 {
         do {
             try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
             let databasePath = (config.dataDirectory as NSString).appendingPathComponent("nudge.sqlite")
             let store = try SQLiteStore(path: databasePath)
             let token = try APIToken.resolve(configured: config.apiToken, dataDirectory: config.dataDirectory)
             let outbox = (config.dataDirectory as NSString).appendingPathComponent("outbox")
-            let transports = try Transports.make(config: config, outbox: outbox)
+            for warning in Transports.insecureTLSWarnings(config: config) { logger.warning("\(warning)") }
+            let transports = try Transports.make(config: config, outbox: outbox, curl: curl)
             let now: @Sendable () -> Date = { Date() }
 
             let database = DatabaseQueue(store: store)
@@ -91,10 +107,15 @@ public enum Daemon {
             print("  database   \(databasePath)")
             print("  api token  \(token.file.map { "\($0)\(token.generated ? " (generated)" : "")" } ?? "from the configuration")")
             for channel in Channel.allCases {
-                if case .file(let file) = config.channels[channel]?.transport {
+                guard let settings = config.channels[channel] else { continue }
+                if case .file(let file) = settings.transport {
                     print("  outbox     \(channel.rawValue): \((file.directory ?? outbox) + "/" + channel.rawValue)/")
+                } else if let destination = Transports.destination(of: settings) {
+                    let name = settings.transport.name.padding(toLength: 10, withPad: " ", startingAt: 0)
+                    print("  \(name) \(channel.rawValue): \(destination)")
                 }
             }
+            for warning in Transports.insecureTLSWarnings(config: config) { print("  WARNING    \(warning)") }
             print("  campaigns  \(loaded.campaigns.campaigns.map(\.id).joined(separator: ", "))")
 
             let group = ServiceGroup(

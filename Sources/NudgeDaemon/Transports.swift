@@ -17,19 +17,62 @@ struct FileMessageTransport: MessageTransport {
 }
 
 enum Transports {
-    /// One transport per configured channel; `outbox` is the default folder of the file transport.
-    static func make(config: Config, outbox: String) throws -> [Channel: any MessageTransport] {
+    /// One transport per configured channel; `outbox` is the default folder of the file transport, `curl` the
+    /// daemon's one multi loop, shared by every network transport.
+    static func make(config: Config, outbox: String, curl: CurlMultiLoop) throws -> [Channel: any MessageTransport] {
         var transports: [Channel: any MessageTransport] = [:]
         for (channel, settings) in config.channels {
             switch settings.transport {
             case .file(let file):
                 transports[channel] = FileMessageTransport(
                     delivery: FileDelivery(directory: file.directory ?? outbox, emailFrom: "nudge <nudge@localhost>"))
-            case .smtp, .kannel, .http:
+            case .smtp(let smtp):
+                transports[channel] = SMTPMessageTransport(
+                    settings: smtp, timeout: settings.timeout, concurrency: settings.concurrency, loop: curl)
+            case .kannel, .http:
                 throw DaemonError(
                     "the \(settings.transport.name) transport of channel '\(channel.rawValue)' is not available in this build; use transport: file")
             }
         }
         return transports
+    }
+}
+
+extension Transports {
+    /// One line per channel whose TLS certificates are not checked (`tls_verify: false`), for the log and the
+    /// startup banner: such a channel is open to anyone on the network path.
+    static func insecureTLSWarnings(config: Config) -> [String] {
+        Channel.allCases.compactMap { channel in
+            let tls: TLSSettings
+            switch config.channels[channel]?.transport {
+            case .smtp(let smtp)?: tls = smtp.tls
+            case .http(let http)?: tls = http.tls
+            default: return nil
+            }
+            guard !tls.verify else { return nil }
+            return "TLS CERTIFICATES ARE NOT VERIFIED for channel '\(channel.rawValue)' (tls_verify: false): anyone on "
+                + "the network path can read and change its messages; use this only in tests"
+        }
+    }
+
+    /// Where a network channel delivers, for the startup banner (`smtp://mail.example.vn:587, STARTTLS required`).
+    static func destination(of settings: ChannelSettings) -> String? {
+        switch settings.transport {
+        case .smtp(let smtp):
+            let tls = smtp.url.lowercased().hasPrefix("smtps:") ? "TLS" : "STARTTLS \(smtp.startTLS.rawValue)"
+            return "\(withoutCredentials(smtp.url)), \(tls)\(smtp.username == nil ? "" : ", AUTH")"
+        case .http(let http): return withoutCredentials(http.url)
+        case .kannel(let kannel): return withoutCredentials(kannel.url)
+        case .file: return nil
+        }
+    }
+
+    /// A URL with any `user:password@` replaced by `***@`: secrets stay out of logs.
+    static func withoutCredentials(_ url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@") else { return url }
+        return String(url[..<scheme.upperBound]) + "***" + String(url[at...])
     }
 }

@@ -59,6 +59,13 @@ public struct EmailDocument {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
+    /// An address for the SMTP envelope (`MAIL FROM`, `RCPT TO`), the same as the headers carry: whitespace,
+    /// control characters and `<>,;"()[]\` removed, so that no value can end an SMTP command early or add one
+    /// of its own. Takes a bare address (for the sender, `MailAddress(parsing:)`'s `address`).
+    public static func envelopeAddress(_ address: String) -> String {
+        MailHeader.cleanAddress(address)
+    }
+
     /// `<hex@nudge>`: 128 bits of the SHA-256 of the message key, the same for every delivery of the message.
     public static func messageID(forKey key: String) -> String {
         "<" + String(SHA256.hex(key).prefix(32)) + "@nudge>"

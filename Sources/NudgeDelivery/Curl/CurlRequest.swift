@@ -1,0 +1,76 @@
+import Foundation
+import NudgeCore
+
+/// One transfer for the `CurlMultiLoop`: what to send where, with its time limits and TLS options. Plain Swift
+/// values; the loop turns them into libcurl options.
+public struct CurlRequest: Sendable {
+    /// The protocol exchange to perform.
+    public enum Kind: Sendable {
+        case http(HTTP)
+        case smtp(SMTP)
+    }
+
+    /// An HTTP request.
+    public struct HTTP: Sendable {
+        /// `GET`, `POST`, `PUT`, `DELETE`, … (`HEAD` asks for no body).
+        public var method: String
+        /// `http://…` or `https://…`.
+        public var url: String
+        /// Sent in this order. A `Content-Type` for the body is the caller's to give.
+        public var headers: [(name: String, value: String)]
+        /// Request body; nil sends none.
+        public var body: [UInt8]?
+
+        public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
+            self.method = method
+            self.url = url
+            self.headers = headers
+            self.body = body
+        }
+    }
+
+    /// One SMTP submission: a message and its envelope.
+    public struct SMTP: Sendable {
+        /// `smtp://host:port[/helo-domain]` (STARTTLS per `startTLS`) or `smtps://host:port` (TLS from the start).
+        public var url: String
+        /// The envelope sender, a bare address (`shop@example.vn`).
+        public var mailFrom: String
+        /// The envelope recipients, bare addresses.
+        public var recipients: [String]
+        /// The whole message (headers and body, CRLF line endings). libcurl dot-stuffs it.
+        public var payload: [UInt8]
+        /// Whether to upgrade an `smtp://` connection with STARTTLS.
+        public var startTLS: SMTPTransport.StartTLS
+        /// AUTH credentials; no AUTH without a username.
+        public var username: String?
+        public var password: String?
+
+        public init(
+            url: String, mailFrom: String, recipients: [String], payload: [UInt8],
+            startTLS: SMTPTransport.StartTLS = .optional, username: String? = nil, password: String? = nil
+        ) {
+            self.url = url
+            self.mailFrom = mailFrom
+            self.recipients = recipients
+            self.payload = payload
+            self.startTLS = startTLS
+            self.username = username
+            self.password = password
+        }
+    }
+
+    public var kind: Kind
+    /// The most the whole transfer may take, connecting included.
+    public var timeout: TimeInterval
+    /// The most connecting (TCP and TLS) may take; never more than `timeout`.
+    public var connectTimeout: TimeInterval
+    /// Certificate checks: against the system store, or `caFile`; `verify: false` only for tests.
+    public var tls: TLSSettings
+
+    public init(kind: Kind, timeout: TimeInterval, connectTimeout: TimeInterval? = nil, tls: TLSSettings = .init()) {
+        self.kind = kind
+        self.timeout = timeout
+        self.connectTimeout = min(connectTimeout ?? timeout, timeout)
+        self.tls = tls
+    }
+}

@@ -1,0 +1,83 @@
+import CCurl
+import Foundation
+import NudgeCore
+
+/// libcurl's view of a finished transfer (its result code, the last reply code, the header lines and body it
+/// collected) as a `TransferResult`.
+///
+/// A failed transfer still counts as the peer's answer when the peer refused with a 4xx or 5xx reply (an SMTP
+/// server rejecting `RCPT`, `421` before closing): that code is what the classifiers judge. Connection, TLS
+/// and timeout failures are transport errors whatever code came before, so STARTTLS refused with `502`, or a
+/// connection dropped after `250`, is never taken for the server's verdict on the message.
+enum CurlResultMapping {
+    static func result(code: CURLcode, replyCode: Int, transfer: CurlTransfer) -> TransferResult {
+        let isSMTP: Bool
+        if case .smtp = transfer.job.request.kind { isSMTP = true } else { isSMTP = false }
+        let category = category(of: code)
+        let answered = code == CURLE_OK || (replyCode >= 400 && category == .sendReceive)
+        guard answered, replyCode > 0 else {
+            var message = transfer.errorText
+            if message.isEmpty { message = String(cString: curl_easy_strerror(code)) }
+            if replyCode > 0, code != CURLE_OK { message += " (last reply \(replyCode))" }
+            return .transportError(category, message: message)
+        }
+        if isSMTP {
+            return .response(
+                code: replyCode, headers: [:], body: Array(lastReply(transfer.headerLines, code: replyCode).utf8))
+        }
+        return .response(code: replyCode, headers: httpHeaders(transfer.headerLines), body: transfer.body)
+    }
+
+    /// The kind of failure behind a libcurl result code.
+    static func category(of code: CURLcode) -> TransferErrorCategory {
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
+            return .couldNotConnect
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timeout
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+            CURLE_SSL_CACERT_BADFILE, CURLE_USE_SSL_FAILED, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,
+            CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR,
+            CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT:
+            return .tls
+        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_WEIRD_SERVER_REPLY,
+            CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_HTTP3, CURLE_REMOTE_ACCESS_DENIED, CURLE_LOGIN_DENIED,
+            CURLE_UPLOAD_FAILED, CURLE_QUOTE_ERROR, CURLE_HTTP_RETURNED_ERROR, CURLE_AGAIN:
+            return .sendReceive
+        default:
+            return .other
+        }
+    }
+
+    /// HTTP response headers by lowercased name, from the last response only (after any `100 Continue`).
+    static func httpHeaders(_ lines: [String]) -> [String: String] {
+        var headers: [String: String] = [:]
+        for line in lines {
+            if line.hasPrefix("HTTP/") {
+                headers = [:]
+                continue
+            }
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return headers
+    }
+
+    /// The text of the SMTP server's last reply with `code`, all its lines (`250-…` continuations and the final
+    /// `250 …`). Replies after it (`221 Bye` to the `QUIT` that follows a refusal) are not the verdict.
+    static func lastReply(_ lines: [String], code: Int) -> String {
+        var replies: [[String]] = []
+        var complete = true
+        for line in lines where !line.isEmpty {
+            if complete { replies.append([]) }
+            replies[replies.count - 1].append(line)
+            // `250-` continues a reply; `250 ` (or a bare `250`) ends it.
+            let bytes = Array(line.utf8)
+            complete = bytes.count <= 3 || bytes[3] != UInt8(ascii: "-")
+        }
+        let prefix = String(code)
+        let verdict = replies.last { $0.first?.hasPrefix(prefix) == true } ?? []
+        return verdict.joined(separator: "\r\n")
+    }
+}

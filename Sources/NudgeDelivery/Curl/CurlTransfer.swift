@@ -1,0 +1,93 @@
+import CCurl
+
+/// One transfer in flight: the bytes libcurl reads and writes through the callbacks, the C lists and error
+/// buffer its options point to, and the job to answer. Used on the loop thread only; the worker holds it until
+/// the transfer's handle is reset, so every pointer libcurl has into it stays valid.
+final class CurlTransfer {
+    let job: CurlJob
+    /// Protocol replies and response headers, one line each, as libcurl passed them.
+    private(set) var headerLines: [String] = []
+    /// The HTTP response body, up to `maximumBody` bytes.
+    private(set) var body: [UInt8] = []
+    /// libcurl's own explanation of a failure (`CURLOPT_ERRORBUFFER`).
+    let errorBuffer: UnsafeMutablePointer<CChar>
+    private var payload: [UInt8] = []
+    private var payloadOffset = 0
+    private var lists: [UnsafeMutablePointer<curl_slist>] = []
+
+    /// Responses are for classification and logs; a gateway that answers more is not kept in memory.
+    static let maximumBody = 1 << 20
+
+    init(job: CurlJob) {
+        self.job = job
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    deinit {
+        for list in lists { curl_slist_free_all(list) }
+        errorBuffer.deallocate()
+    }
+
+    /// The text libcurl wrote into the error buffer, if any.
+    var errorText: String { String(cString: errorBuffer) }
+
+    /// Bytes the read callback hands to libcurl (the SMTP message).
+    func upload(_ bytes: [UInt8]) {
+        payload = bytes
+        payloadOffset = 0
+    }
+
+    /// A C string list (`CURLOPT_MAIL_RCPT`, `CURLOPT_HTTPHEADER`) freed with the transfer; nil for no items.
+    func list(_ items: [String]) -> UnsafeMutablePointer<curl_slist>? {
+        var head: UnsafeMutablePointer<curl_slist>?
+        for item in items {
+            guard let next = curl_slist_append(head, item) else { continue }
+            head = next
+        }
+        if let head { lists.append(head) }
+        return head
+    }
+
+    /// The read callback's work: copies the next payload bytes into libcurl's buffer; 0 at the end.
+    func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+        let count = min(capacity, payload.count - payloadOffset)
+        guard count > 0 else { return 0 }
+        payload.withUnsafeBytes { source in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + payloadOffset, byteCount: count)
+        }
+        payloadOffset += count
+        return count
+    }
+
+    /// The write callback's work: keeps response body bytes (up to the limit); returns `count` to go on.
+    func write(_ bytes: UnsafePointer<CChar>, count: Int) -> Int {
+        let room = max(0, Self.maximumBody - body.count)
+        if room > 0 {
+            UnsafeRawPointer(bytes).withMemoryRebound(to: UInt8.self, capacity: count) { start in
+                body.append(contentsOf: UnsafeBufferPointer(start: start, count: min(room, count)))
+            }
+        }
+        return count
+    }
+
+    /// The header callback's work: keeps one header or protocol reply line, without its line break.
+    func header(_ bytes: UnsafePointer<CChar>, count: Int) -> Int {
+        let line = UnsafeRawPointer(bytes).withMemoryRebound(to: UInt8.self, capacity: count) { start in
+            String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
+        }
+        if headerLines.count < 1000 {
+            headerLines.append(String(line.trimmingSuffix(while: \.isNewline)))
+        }
+        return count
+    }
+}
+
+extension String {
+    /// The string without the trailing characters that match.
+    fileprivate func trimmingSuffix(while matches: (Character) -> Bool) -> Substring {
+        var end = endIndex
+        while end > startIndex, matches(self[index(before: end)]) { end = index(before: end) }
+        return self[..<end]
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import NudgeCore
+import NudgeTesting
+import Testing
+
+/// The real binary delivering email through its `smtp` transport to a real SMTP server (aiosmtpd with STARTTLS
+/// and AUTH): what the server receives, and what the dispatch log says about accepted and refused mail.
+@Suite(.serialized) struct DaemonSMTPTests {
+    @Test func emailGoesOutOverSMTPAndEveryOutcomeIsLogged() async throws {
+        try await PeerProcess.with(
+            .aiosmtpd, flags: ["--tls", "--require-starttls", "--auth", "shop:s3cret", "--auth-required"]
+        ) { peer in
+            let daemon = try DaemonProcess(
+                extraConfig: """
+                    channels:
+                      email:
+                        transport: smtp
+                        url: smtp://127.0.0.1:\(peer.port)
+                        starttls: required
+                        username: shop
+                        password: s3cret
+                        from: "Cửa hàng Ví Dụ <shop@example.vn>"
+                        tls_verify: false
+                        timeout: 10s
+
+                    """)
+            try daemon.start()
+            try await daemon.waitUntilReady()
+            #expect(daemon.output.contains("TLS CERTIFICATES ARE NOT VERIFIED for channel 'email'"))
+            #expect(!daemon.output.contains("s3cret"))
+
+            let product = try await daemon.request(
+                "PUT", "/v1/products/CASE-01",
+                body: #"{"name": "Ốp lưng", "category": "case", "price": 250000, "cost": 100000}"#)
+            #expect(product.status == 200, "\(product.text)")
+            let scenario = DaemonEndToEndTests()
+            let day = scenario.zone(whereItIsNow: 14)
+            let customers = (1...10_000).map { "smtp-\($0)" }.filter {
+                Assignment.arm(campaign: "phone-accessories", customerID: $0, holdout: 0.1) == .treatment
+            }
+            let (lan, refused) = (customers[0], customers[1])
+            for (id, email) in [(lan, "lan@example.vn"), (refused, "fail-550@example.vn")] {
+                let profile =
+                    #"{"email": "\#(email)", "timezone": "\#(day)", "attributes": {"country": "VN", "name": "Lan"}}"#
+                let reply = try await daemon.request("PUT", "/v1/customers/\(id)", body: profile)
+                #expect(reply.status == 200, "\(reply.text)")
+            }
+            let events = [
+                scenario.purchase("s1", customer: lan, at: scenario.now - 22 * 86_400),
+                scenario.purchase("s2", customer: refused, at: scenario.now - 22 * 86_400),
+            ].joined(separator: "\n")
+            let ingest = try await daemon.request(
+                "POST", "/v1/events", body: events, contentType: "application/x-ndjson")
+            #expect(ingest.status == 202, "\(ingest.text)")
+
+            try await daemon.waitUntil(20, "both outcomes in the dispatch log") {
+                try scenario.tail(daemon, customer: lan).contains { $0["status"] as? String == "sent" }
+                    && scenario.tail(daemon, customer: refused).contains { $0["status"] as? String == "failed" }
+            }
+            let sent = try #require(try scenario.tail(daemon, customer: lan).last)
+            let key = try #require(sent["message_key"] as? String)
+            #expect(sent["provider_id"] as? String == EmailDocument.messageID(forKey: key))
+            let failed = try #require(try scenario.tail(daemon, customer: refused).last)
+            #expect((failed["error"] as? String)?.hasPrefix("SMTP 550: 5.1.1 <fail-550@example.vn>") == true)
+
+            let records = peer.files(in: "mail").filter { $0.hasSuffix(".json") }
+            #expect(records.count == 1)
+            let record = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: peer.file("mail/000001.json")))
+                    as? [String: Any])
+            #expect(record["tls"] as? Bool == true)
+            #expect(record["auth_user"] as? String == "shop")
+            #expect(record["rcpt_tos"] as? [String] == ["lan@example.vn"])
+            #expect(record["message_id"] as? String == EmailDocument.messageID(forKey: key))
+            #expect(record["from"] as? String == "Cửa hàng Ví Dụ <shop@example.vn>")
+            let eml = try String(contentsOf: peer.file("mail/000001.eml"), encoding: .utf8)
+            #expect(eml.contains("\r\nX-Nudge-Key: \(key)\r\n"))
+
+            #expect(try await daemon.stop() == 0)
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import NudgeCore
+import NudgeDelivery
+import NudgeTesting
+import Testing
+
+/// The shared libcurl multi loop: many transfers at once, reused connections, HTTP, shutdown.
+@Suite("curl multi loop", .timeLimit(.minutes(1)))
+struct CurlMultiLoopTests {
+    @Test func twoHundredMessagesAtOnceAllArriveOverFewConnections() async throws {
+        let loop = CurlMultiLoop()
+        try await PeerProcess.with(.smtpSink) { peer in
+            let transport = SMTPMessageTransport(
+                settings: SMTPFixtures.settings(peer), timeout: 20, concurrency: 16, loop: loop)
+            let count = 200
+            let started = Date()
+            let results = await withTaskGroup(of: DeliveryResult.self) { group in
+                for index in 0..<count {
+                    group.addTask {
+                        await transport.deliver(
+                            SMTPFixtures.message(key: "bulk/email/c\(index)/1"), now: SMTPFixtures.now)
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(results.filter { $0.failure != nil }.isEmpty, "\(results.compactMap(\.failure).prefix(3))")
+            try await Polling.until(10, "\(count) files in the sink") { peer.files(in: "mail").count == count }
+            let statistics = loop.statistics
+            #expect(statistics.transfers == count)
+            #expect(statistics.connectionsOpened >= 1 && statistics.connectionsOpened <= 16, "\(statistics)")
+            print(
+                "curl multi loop: \(count) messages to smtp-sink in \(String(format: "%.2f", elapsed)) s "
+                    + "over \(statistics.connectionsOpened) connections")
+        }
+        await loop.shutdown()
+    }
+
+    @Test func theServerSeesConnectionsReused() async throws {
+        let loop = CurlMultiLoop()
+        try await PeerProcess.with(.aiosmtpd) { peer in
+            let transport = SMTPMessageTransport(
+                settings: SMTPFixtures.settings(peer), timeout: 10, concurrency: 2, loop: loop)
+            for index in 0..<6 {
+                let message = SMTPFixtures.message(key: "reuse/email/c\(index)/1")
+                #expect(await transport.deliver(message, now: SMTPFixtures.now).failure == nil)
+            }
+            try await Polling.until(5, "6 saved messages") { SMTPFixtures.aiosmtpdMessages(peer).count == 6 }
+            // aiosmtpd records each message's client address and port: one port means one connection.
+            let ports = try Set(
+                SMTPFixtures.aiosmtpdMessages(peer).map {
+                    try SMTPFixtures.aiosmtpdRecord(peer, $0)["peer"] as? [AnyHashable] ?? []
+                })
+            #expect(ports.count == 1, "\(ports)")
+            #expect(loop.statistics.connectionsOpened == 1)
+        }
+        await loop.shutdown()
+    }
+
+    @Test func httpRequestsCarryHeadersAndBodiesBothWays() async throws {
+        let loop = CurlMultiLoop()
+        try await PeerProcess.with(.httpSink) { peer in
+            let faults = CurlRequest.HTTP(
+                method: "POST", url: "http://127.0.0.1:\(peer.port)/__sink/faults",
+                headers: [("Content-Type", "application/json")],
+                body: Array(#"{"queue":[{"status":429,"headers":{"Retry-After":"7"}}]}"#.utf8))
+            _ = await loop.perform(CurlRequest(kind: .http(faults), timeout: 5))
+
+            let body = Array(#"{"to":"+84901234567","text":"Chào chị Lan — mã LAN15"}"#.utf8)
+            let send = CurlRequest.HTTP(
+                method: "POST", url: "http://127.0.0.1:\(peer.port)/sms",
+                headers: [("Content-Type", "application/json"), ("Idempotency-Key", "k/1\r\nX-Evil: 1")], body: body)
+            let limited = await loop.perform(CurlRequest(kind: .http(send), timeout: 5))
+            #expect(limited.result.header("retry-after") == "7")
+            guard case .response(429, _, _) = limited.result else {
+                Issue.record("expected 429, got \(limited.result)")
+                return
+            }
+            let accepted = await loop.perform(CurlRequest(kind: .http(send), timeout: 5))
+            guard case .response(200, let headers, let reply) = accepted.result else {
+                Issue.record("expected 200, got \(accepted.result)")
+                return
+            }
+            #expect(headers["content-type"] == "application/json")
+            #expect(String(decoding: reply, as: UTF8.self).contains(#""ok":true"#))
+            #expect(accepted.newConnections == 0, "keep-alive: the second request reuses the first one's connection")
+
+            let list = CurlRequest.HTTP(method: "GET", url: "http://127.0.0.1:\(peer.port)/__sink/requests")
+            guard
+                case .response(200, _, let recorded) = await loop.perform(CurlRequest(kind: .http(list), timeout: 5))
+                    .result,
+                let requests = try JSONSerialization.jsonObject(with: Data(recorded)) as? [[String: Any]]
+            else {
+                Issue.record("no request list")
+                return
+            }
+            #expect(requests.count == 2)
+            let last = try #require(requests.last)
+            #expect(last["body"] as? String == String(decoding: body, as: UTF8.self))
+            let sentHeaders = (last["headers"] as? [[String]] ?? []).map { $0[0].lowercased() }
+            #expect(sentHeaders.contains("idempotency-key") && !sentHeaders.contains("x-evil"))
+            #expect(!sentHeaders.contains("expect"))
+        }
+        await loop.shutdown()
+    }
+
+    @Test func shutdownFailsTransfersInFlightAndLaterOnes() async throws {
+        let loop = CurlMultiLoop()
+        let silent = try SilentListener()
+        let request = CurlRequest(
+            kind: .smtp(
+                .init(
+                    url: "smtp://127.0.0.1:\(silent.port)", mailFrom: "a@example.vn", recipients: ["b@example.vn"],
+                    payload: Array("Subject: x\r\n\r\nx\r\n".utf8), startTLS: .off)),
+            timeout: 30)
+        let inFlight = Task { await loop.perform(request) }
+        try await Polling.until(5, "the transfer to connect") { silent.acceptWaiting() == 1 }
+        let started = Date()
+        await loop.shutdown()
+        let response = await inFlight.value
+        #expect(response.result == .transportError(.other, message: "the delivery loop was shut down"))
+        // Far below the transfer's 30 s timeout, even on a busy machine.
+        #expect(Date().timeIntervalSince(started) < 10)
+        let later = await loop.perform(request)
+        #expect(later.result == .transportError(.other, message: "the delivery loop was shut down"))
+        await loop.shutdown()
+    }
+
+    @Test func aRequestLibcurlCannotRunFailsAlone() async throws {
+        let loop = CurlMultiLoop()
+        let request = CurlRequest(
+            kind: .http(.init(method: "GET", url: "file:///etc/passwd")), timeout: 5)
+        guard case .transportError(_, let message) = await loop.perform(request).result else {
+            Issue.record("a file:// URL was fetched")
+            return
+        }
+        #expect(!message.isEmpty)
+        await loop.shutdown()
+    }
+}

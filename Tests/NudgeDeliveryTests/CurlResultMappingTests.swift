@@ -1,0 +1,30 @@
+import Testing
+
+@testable import NudgeDelivery
+
+@Suite("curl result mapping")
+struct CurlResultMappingTests {
+    @Test func theLastSMTPReplyIsKeptWithAllItsLines() {
+        let lines = [
+            "220 smtp-sink.test ESMTP", "250-smtp-sink.test", "250-PIPELINING", "250 8BITMIME", "250 2.1.0 Ok",
+            "451-4.3.0 First", "451 4.3.0 Second", "",
+        ]
+        #expect(CurlResultMapping.lastReply(lines, code: 451) == "451-4.3.0 First\r\n451 4.3.0 Second")
+        #expect(CurlResultMapping.lastReply(lines, code: 250) == "250 2.1.0 Ok")
+        #expect(CurlResultMapping.lastReply(["250 Ok", "421"], code: 421) == "421")
+        #expect(
+            CurlResultMapping.lastReply(["550 5.1.1 No such user", "221 2.0.0 Bye"], code: 550)
+                == "550 5.1.1 No such user")
+        #expect(CurlResultMapping.lastReply([], code: 250) == "")
+    }
+
+    @Test func httpHeadersComeFromTheLastResponse() {
+        let lines = [
+            "HTTP/1.1 100 Continue", "", "HTTP/1.1 429 Too Many Requests", "Retry-After:  7 ",
+            "Content-Type: application/json", "X-Twice: one", "x-twice: two", "",
+        ]
+        #expect(
+            CurlResultMapping.httpHeaders(lines)
+                == ["retry-after": "7", "content-type": "application/json", "x-twice": "two"])
+    }
+}
