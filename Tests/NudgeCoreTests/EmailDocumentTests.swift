@@ -274,4 +274,14 @@ struct EmailDocumentTests {
         #expect(bare.value("From") == "<shop@example.vn>")
         #expect(bare.value("To") == "a@x.vn, b@x.vn")
     }
+
+    @Test func envelopeAddressesCannotCarryAnSMTPCommand() {
+        #expect(EmailDocument.envelopeAddress(" lan@example.vn ") == "lan@example.vn")
+        #expect(
+            EmailDocument.envelopeAddress("lan@example.vn>\r\nRCPT TO:<evil@example.com")
+                == "lan@example.vnRCPTTO:evil@example.com")
+        let sender = MailAddress(parsing: "Shop <shop@example.vn>").address
+        #expect(EmailDocument.envelopeAddress(sender) == "shop@example.vn")
+        #expect(EmailDocument.envelopeAddress("\r\n") == "")
+    }
 }
