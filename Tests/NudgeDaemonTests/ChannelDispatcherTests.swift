@@ -157,15 +157,17 @@ struct ChannelDispatcherTests {
         let transport = GatedTransport(open: true)
         let stop = StopFlag()
         let dispatcher = harness.dispatcher(.push, transport, concurrency: 8, rate: Rate(count: 10, per: 1))
+        let began = Date()
         let running = Task { await dispatcher.run(isStopping: { stop.isSet }) }
 
         #expect(try await eventually { try await harness.count(.sent) == 14 })
         stop.set()
         dispatcher.wake.signal()
         await running.value
-        // A burst of 10, then one every 100 ms: the 14th start is at least 0.4 s after the first.
+        // A burst of 10, then one every 100 ms: the 14th token exists 0.4 s after the first was taken, which was
+        // after `began`. (Starts can only be later than their tokens, never earlier.)
         let starts = transport.snapshot.starts.sorted()
         #expect(starts.count == 14)
-        #expect(starts[13].timeIntervalSince(starts[0]) >= 0.35)
+        #expect(starts[13].timeIntervalSince(began) >= 0.39)
     }
 }
