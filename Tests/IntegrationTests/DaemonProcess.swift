@@ -1,4 +1,5 @@
 import Foundation
+import NudgeTesting
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -242,22 +243,3 @@ enum DaemonTestError: Error {
     case timeout(String)
 }
 
-/// A TCP port nobody listens on right now.
-enum FreePort {
-    static func find() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw DaemonTestError.timeout("a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
