@@ -58,7 +58,8 @@ public enum Daemon {
             let token = try APIToken.resolve(configured: config.apiToken, dataDirectory: config.dataDirectory)
             let outbox = (config.dataDirectory as NSString).appendingPathComponent("outbox")
             for warning in Transports.insecureTLSWarnings(config: config) { logger.warning("\(warning)") }
-            let transports = try Transports.make(config: config, outbox: outbox, curl: curl)
+            let transports = try Transports.make(
+                config: config, outbox: outbox, curl: curl, receiptSecret: token.token)
             let now: @Sendable () -> Date = { Date() }
 
             let database = DatabaseQueue(store: store)

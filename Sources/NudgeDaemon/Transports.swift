@@ -18,8 +18,11 @@ struct FileMessageTransport: MessageTransport {
 
 enum Transports {
     /// One transport per configured channel; `outbox` is the default folder of the file transport, `curl` the
-    /// daemon's one multi loop, shared by every network transport.
-    static func make(config: Config, outbox: String, curl: CurlMultiLoop) throws -> [Channel: any MessageTransport] {
+    /// daemon's one multi loop, shared by every network transport, and `receiptSecret` signs the delivery-report
+    /// callbacks gateways make to `/v1/receipts/{channel}`.
+    static func make(
+        config: Config, outbox: String, curl: CurlMultiLoop, receiptSecret: String
+    ) throws -> [Channel: any MessageTransport] {
         var transports: [Channel: any MessageTransport] = [:]
         for (channel, settings) in config.channels {
             switch settings.transport {
@@ -29,7 +32,12 @@ enum Transports {
             case .smtp(let smtp):
                 transports[channel] = SMTPMessageTransport(
                     settings: smtp, timeout: settings.timeout, concurrency: settings.concurrency, loop: curl)
-            case .kannel, .http:
+            case .kannel(let kannel):
+                transports[channel] = KannelMessageTransport(
+                    settings: kannel, timeout: settings.timeout, concurrency: settings.concurrency,
+                    receipts: ReceiptCallback.kannel(kannel, channel: channel, listen: config.listen, secret: receiptSecret),
+                    loop: curl)
+            case .http:
                 throw DaemonError(
                     "the \(settings.transport.name) transport of channel '\(channel.rawValue)' is not available in this build; use transport: file")
             }

@@ -33,6 +33,14 @@ public struct API: Sendable {
         router.get("/healthz") { _, _ in JSONResponse.make(.ok, .map(["status": .string("ok")])) }
         router.get("/readyz") { _, _ in try await readiness() }
 
+        // Receipts authenticate themselves: the bearer token, or a signature gateways can carry in a callback URL.
+        router.get("v1/receipts/:channel") { request, context in
+            try await receipts(request, channelName: try context.parameters.require("channel"))
+        }
+        router.post("v1/receipts/:channel") { request, context in
+            try await receipts(request, channelName: try context.parameters.require("channel"))
+        }
+
         let v1 = router.group("v1").add(middleware: BearerAuth(token: token))
         v1.post("events") { request, _ in try await ingest(request) }
         v1.put("customers/:id") { request, context in

@@ -7,12 +7,16 @@ struct BearerAuth<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            Self.equal(Array(header.dropFirst(7).utf8), Array(token.utf8))
-        else {
+        guard Self.authorizes(request, token: token) else {
             throw APIError(.unauthorized, code: "unauthorized", message: "a valid bearer token is required")
         }
         return try await next(request, context)
+    }
+
+    /// Whether `request` carries `Authorization: Bearer <token>`.
+    static func authorizes(_ request: Request, token: String) -> Bool {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+        return equal(Array(header.dropFirst(7).utf8), Array(token.utf8))
     }
 
     static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {

@@ -82,6 +82,7 @@ import Testing
             return
         }
         #expect(kannel.stripDiacritics && kannel.maxParts == 4)
+        #expect(kannel.deliveryReports && kannel.deliveryReportURL == nil)
         guard case .http(let http) = config.channels[.push]?.transport else {
             Issue.record("push is not http")
             return
@@ -140,5 +141,29 @@ import Testing
                 "etc/nudge.yml:8:21: error: unknown transport 'pigeon' for channels.push; use one of file, http, kannel, smtp",
                 "etc/nudge.yml:9:55: error: channels.email.headers must be a mapping of header names to values, found a list",
             ])
+    }
+
+    @Test func kannelDeliveryReportSettings() throws {
+        let (loaded, diagnostics) = Self.load(
+            """
+            channels:
+              sms: {transport: kannel, url: "http://k:13013", delivery_reports: false, dlr_url: "https://nudge.example/v1/receipts/sms"}
+            """)
+        #expect(diagnostics.isEmpty)
+        guard case .kannel(let kannel) = try #require(loaded).channels[.sms]?.transport else {
+            Issue.record("sms is not kannel")
+            return
+        }
+        #expect(!kannel.deliveryReports)
+        #expect(kannel.deliveryReportURL == "https://nudge.example/v1/receipts/sms")
+
+        let (_, errors) = Self.load(
+            """
+            channels:
+              sms: {transport: kannel, url: "http://k:13013", delivery_reports: sometimes, dlr_url: "/v1/receipts"}
+            """)
+        #expect(errors.count == 2)
+        #expect(errors.contains { $0.contains("channels.sms.dlr_url must be a http:// or https:// URL") })
+        #expect(errors.contains { $0.contains("channels.sms.delivery_reports") })
     }
 }

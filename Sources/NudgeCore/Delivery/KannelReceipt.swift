@@ -14,11 +14,14 @@ public struct KannelReceipt: Sendable, Hashable {
     public var status: Int
     /// The SMS centre's answer (`%A`), when it gave one.
     public var answer: String?
+    /// The `sig` the callback URL carried (`ReceiptSignature`), when it carried one.
+    public var signature: String?
 
-    public init(key: String, status: Int, answer: String? = nil) {
+    public init(key: String, status: Int, answer: String? = nil, signature: String? = nil) {
         self.key = key
         self.status = status
         self.answer = answer
+        self.signature = signature
     }
 
     /// The report in a callback's query string (without the `?`), or nil when it has no key or no numeric status.
@@ -28,7 +31,12 @@ public struct KannelReceipt: Sendable, Hashable {
         guard let key = value("key"), !key.isEmpty, let text = value("status"), let status = Int(text), status >= 0
         else { return nil }
         let answer = value("answer").flatMap { $0.isEmpty ? nil : $0 }
-        self.init(key: key, status: status, answer: answer)
+        self.init(key: key, status: status, answer: answer, signature: value("sig"))
+    }
+
+    /// The report as a receipt for the message it is about.
+    public var receipt: DeliveryReceipt {
+        DeliveryReceipt(key: key, decision: decision, signature: signature, detail: answer)
     }
 
     /// What the report means for the message.
@@ -46,11 +54,12 @@ public struct KannelReceipt: Sendable, Hashable {
         return .ignore(reason: "unknown Kannel report value \(status)")
     }
 
-    /// The `dlr-url` for `key`: `base` plus `key=…&status=%d&answer=%A`, written for Kannel's escape codes.
-    /// Percent-encode the whole result once more when putting it in the sendsms query.
-    public static func callbackURL(base: String, key: String) -> String {
+    /// The `dlr-url` for `key`: `base` plus `key=…[&sig=…]&status=%d&answer=%A`, written for Kannel's escape
+    /// codes. Percent-encode the whole result once more when putting it in the sendsms query.
+    public static func callbackURL(base: String, key: String, signature: String? = nil) -> String {
         let separator = base.contains("?") ? (base.hasSuffix("?") || base.hasSuffix("&") ? "" : "&") : "?"
-        return escapeForKannel(base) + separator + "key=" + escapeForKannel(PercentEncoding.encode(key))
+        let sig = signature.map { "&sig=" + escapeForKannel(PercentEncoding.encode($0)) } ?? ""
+        return escapeForKannel(base) + separator + "key=" + escapeForKannel(PercentEncoding.encode(key)) + sig
             + "&status=%d&answer=%A"
     }
 
@@ -58,14 +67,4 @@ public struct KannelReceipt: Sendable, Hashable {
     static func escapeForKannel(_ text: String) -> String {
         text.replacingOccurrences(of: "%", with: "%%")
     }
-}
-
-/// What a delivery receipt means for a sent message.
-public enum ReceiptDecision: Sendable, Hashable {
-    /// The phone has it.
-    case delivered
-    /// It will not arrive.
-    case failed(reason: String)
-    /// An intermediate step (buffered, handed on) or an unknown value: no change to the message.
-    case ignore(reason: String)
 }

@@ -15,10 +15,12 @@ public struct KannelRequest: Sendable, Hashable {
     public let sms: SMSText
 
     /// The request for `message`, or why it cannot be sent (every reason is permanent). `deliveryReportURL` is
-    /// the base of nudge's receipt callback (e.g. `http://127.0.0.1:8470/v1/receipts/kannel`); nil asks for no
-    /// delivery reports.
+    /// the base of nudge's receipt callback (e.g. `http://127.0.0.1:8470/v1/receipts/sms`); nil asks for no
+    /// delivery reports. `receiptSignature` (`ReceiptSignature`) goes into the callback so that it is accepted
+    /// without a bearer token.
     public static func build(
-        settings: KannelTransport, message: OutboxMessage, deliveryReportURL: String? = nil
+        settings: KannelTransport, message: OutboxMessage, deliveryReportURL: String? = nil,
+        receiptSignature: String? = nil
     ) throws(KannelRequestError) -> KannelRequest {
         guard let endpoint = endpoint(settings.url) else { throw .invalidGatewayURL }
         guard let address = message.recipient.addresses.first, !address.isEmpty else { throw .noPhoneNumber }
@@ -45,7 +47,8 @@ public struct KannelRequest: Sendable, Hashable {
         if let base = deliveryReportURL {
             guard isHTTP(base), !base.contains("#") else { throw .invalidCallbackURL }
             after.append(("dlr-mask", "31"))
-            after.append(("dlr-url", KannelReceipt.callbackURL(base: base, key: message.key)))
+            after.append(
+                ("dlr-url", KannelReceipt.callbackURL(base: base, key: message.key, signature: receiptSignature)))
         }
 
         let separator = endpoint.contains("?") ? "&" : "?"

@@ -6,7 +6,9 @@ extension ConfigReader {
     static let transportKeys: [String: [String]] = [
         "file": ["dir"],
         "smtp": ["url", "starttls", "username", "password", "from", "ca_file", "tls_verify"],
-        "kannel": ["url", "username", "password", "from", "strip_diacritics", "max_parts"],
+        "kannel": [
+            "url", "username", "password", "from", "strip_diacritics", "max_parts", "delivery_reports", "dlr_url",
+        ],
         "http": ["url", "headers", "body", "ca_file", "tls_verify"],
     ]
 
@@ -123,6 +125,12 @@ extension ConfigReader {
             transport.stripDiacritics = v
         }
         if let n = map["max_parts"], let v = yaml.integer(n, "\(what).max_parts", in: 1...255) { transport.maxParts = v }
+        if let n = map["delivery_reports"], let v = yaml.bool(n, "\(what).delivery_reports") {
+            transport.deliveryReports = v
+        }
+        if let n = map["dlr_url"] {
+            transport.deliveryReportURL = self.url(n, "\(what).dlr_url", schemes: ["http", "https"])
+        }
         return transport
     }
 

@@ -90,9 +90,15 @@ public struct KannelTransport: Sendable, Hashable {
     public var stripDiacritics: Bool
     /// The most parts a text may need; longer texts are refused rather than cut by the gateway.
     public var maxParts: Int
+    /// Ask Kannel for delivery reports (`dlr-mask=31`), which mark messages `delivered`.
+    public var deliveryReports: Bool
+    /// Where Kannel reaches nudge's receipts endpoint (`dlr_url`), when not at the address nudge listens on
+    /// (`http://<listen>/v1/receipts/sms`): behind a proxy, or when Kannel runs on another host.
+    public var deliveryReportURL: String?
 
     public init(
-        url: String, username: String?, password: Secret?, from: String?, stripDiacritics: Bool, maxParts: Int
+        url: String, username: String?, password: Secret?, from: String?, stripDiacritics: Bool, maxParts: Int,
+        deliveryReports: Bool = true, deliveryReportURL: String? = nil
     ) {
         self.url = url
         self.username = username
@@ -100,6 +106,8 @@ public struct KannelTransport: Sendable, Hashable {
         self.from = from
         self.stripDiacritics = stripDiacritics
         self.maxParts = maxParts
+        self.deliveryReports = deliveryReports
+        self.deliveryReportURL = deliveryReportURL
     }
 }
 

@@ -1,0 +1,18 @@
+extension TransferResult {
+    /// The transfer as an HTTP gateway attempt, the input of `HTTPOutcome` and `KannelOutcome`: the answer, or
+    /// why there was none.
+    public var gatewayAttempt: Result<GatewayReply, GatewayFailure> {
+        switch self {
+        case .response(let code, let headers, let body):
+            return .success(GatewayReply(status: code, headers: headers, body: body))
+        case .transportError(let category, let message):
+            switch category {
+            case .couldNotConnect: return .failure(.connectionFailed(message))
+            case .timeout: return .failure(.timedOut(message))
+            case .tls: return .failure(.tls(message))
+            case .sendReceive: return .failure(.dropped(message))
+            case .other: return .failure(.other(message))
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import NudgeCore
+
+/// The `kannel` transport (SPEC §8): each SMS becomes one sendsms GET (`KannelRequest`: UTF-8 text with
+/// `coding=2&charset=UTF-8` when it is not GSM-7, `max-messages` set to the parts it needs, a signed `dlr-url`
+/// when delivery reports are on), run on the shared `CurlMultiLoop`; `KannelOutcome` decides what Kannel's answer
+/// means. A text the channel cannot carry (too many parts, no valid number) fails for good before any request.
+public struct KannelMessageTransport: MessageTransport {
+    public let settings: KannelTransport
+    /// The most one request may take, connecting included.
+    public let timeout: TimeInterval
+    /// Where Kannel reports delivery, or nil for no reports.
+    public let receipts: ReceiptCallback?
+    private let loop: CurlMultiLoop
+    private let limit: ConcurrencyLimit
+
+    /// Connecting may take at most this long, or `timeout` when that is shorter.
+    static let connectTimeout: TimeInterval = 10
+
+    public init(
+        settings: KannelTransport, timeout: TimeInterval, concurrency: Int, receipts: ReceiptCallback?,
+        loop: CurlMultiLoop
+    ) {
+        self.settings = settings
+        self.timeout = timeout
+        self.receipts = receipts
+        self.loop = loop
+        limit = ConcurrencyLimit(concurrency)
+    }
+
+    public func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult {
+        let request: CurlRequest
+        do throws(KannelRequestError) {
+            request = try self.request(for: message)
+        } catch {
+            return error.deliveryResult
+        }
+        let response = await limit.run { [loop] in await loop.perform(request) }
+        return KannelOutcome.decide(response.result.gatewayAttempt)
+    }
+
+    /// The sendsms request for `message`, or why it cannot be sent.
+    func request(for message: OutboxMessage) throws(KannelRequestError) -> CurlRequest {
+        let sendsms = try KannelRequest.build(
+            settings: settings, message: message, deliveryReportURL: receipts?.base,
+            receiptSignature: receipts?.signature(forKey: message.key))
+        return CurlRequest(
+            kind: .http(CurlRequest.HTTP(method: "GET", url: sendsms.url)), timeout: timeout,
+            connectTimeout: min(timeout, Self.connectTimeout), tls: TLSSettings())
+    }
+}
