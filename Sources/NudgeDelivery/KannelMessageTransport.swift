@@ -40,7 +40,7 @@ public struct KannelMessageTransport: MessageTransport {
     }
 
     /// The sendsms request for `message`, or why it cannot be sent.
-    func request(for message: OutboxMessage) throws(KannelRequestError) -> CurlRequest {
+    public func request(for message: OutboxMessage) throws(KannelRequestError) -> CurlRequest {
         let sendsms = try KannelRequest.build(
             settings: settings, message: message, deliveryReportURL: receipts?.base,
             receiptSignature: receipts?.signature(forKey: message.key))
