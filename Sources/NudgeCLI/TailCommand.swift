@@ -33,10 +33,11 @@ struct TailCommand: ParsableCommand {
 
     func run() throws {
         let reader = WorkspaceReader()
-        guard case .loaded(let config, _) = reader.loadConfig(explicit: global.config) else {
-            throw CleanExit.message("the configuration cannot be loaded: run `nudge check`")
+        guard let dataDirectory = reader.dataDirectory(explicit: global.config) else {
+            StandardOutput().writeError("nudge tail: the configuration's data_dir cannot be read: run `nudge check`\n")
+            throw ExitCode(78)
         }
-        let path = (config.dataDirectory as NSString).appendingPathComponent("nudge.sqlite")
+        let path = (dataDirectory as NSString).appendingPathComponent("nudge.sqlite")
         let filter = DispatchLogFilter(
             campaign: campaign, channel: channel, status: status, customerID: customer,
             since: since.flatMap { Tail.parseSince($0, now: Date()) })

@@ -52,6 +52,15 @@ public struct WorkspaceReader: Sendable {
         return .loaded(config, diagnostics)
     }
 
+    /// The data directory of the configuration chosen by `configPath(explicit:)`, for commands that only read
+    /// the database; nil when the file cannot be read or its `data_dir` is invalid. Other problems in the file
+    /// (a secret not set in this shell) do not matter here.
+    public func dataDirectory(explicit: String?) -> String? {
+        guard let path = configPath(explicit: explicit) else { return Config.defaults.dataDirectory }
+        guard let text = read(path) else { return nil }
+        return ConfigLoader.dataDirectory(SourceFile(path: path, text: text), environment: configEnvironment)
+    }
+
     /// Reads the stages, campaigns and templates. `paths` (campaign files or folders) replace the configured
     /// campaigns folder when given; `stages.yml` is taken from the first folder that has one, else from the
     /// configured campaigns folder.

@@ -166,4 +166,16 @@ import Testing
         #expect(errors.contains { $0.contains("channels.sms.dlr_url must be a http:// or https:// URL") })
         #expect(errors.contains { $0.contains("channels.sms.delivery_reports") })
     }
+
+    @Test func readingCommandsFindTheDataDirectoryDespiteProblemsElsewhere() {
+        func dataDirectory(_ text: String) -> String? {
+            ConfigLoader.dataDirectory(SourceFile(path: "etc/nudge.yml", text: text), environment: .empty)
+        }
+        #expect(dataDirectory("data_dir: /var/lib/nudge\napi_token: ${UNSET_TOKEN}\n") == "/var/lib/nudge")
+        #expect(dataDirectory("api_token: ${UNSET_TOKEN}\n") == "etc/var")
+        #expect(dataDirectory("") == "etc/var")
+        #expect(dataDirectory("data_dir: [1, 2]\n") == nil)
+        #expect(dataDirectory("- just\n- a list\n") == nil)
+        #expect(ConfigLoader.dataDirectory(nil, environment: .empty) == "./var")
+    }
 }

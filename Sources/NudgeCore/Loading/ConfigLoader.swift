@@ -16,6 +16,16 @@ public enum ConfigLoader {
         let config = reader.config()
         return (reader.diagnostics.hasErrors ? nil : config, reader.diagnostics)
     }
+
+    /// The data directory alone, for commands that only read the database (`nudge tail`): a problem elsewhere in
+    /// the file, such as a secret that is not set in the operator's shell, does not stop them. Nil when
+    /// `data_dir` itself (or the file as a whole) cannot be read.
+    public static func dataDirectory(_ file: SourceFile?, environment: ConfigEnvironment) -> String? {
+        guard let file else { return Config.defaults.dataDirectory }
+        let reader = ConfigReader(file, environment: environment)
+        let config = reader.config()
+        return reader.dataDirectoryIsKnown ? config.dataDirectory : nil
+    }
 }
 
 /// Reads the keys of `nudge.yml`; values go through `${…}` interpolation first.
@@ -31,6 +41,8 @@ final class ConfigReader {
     }
 
     var diagnostics: Diagnostics { yaml.diagnostics }
+    /// Whether `config()` found the data directory: the file is a mapping and its `data_dir` (if any) is valid.
+    private(set) var dataDirectoryIsKnown = false
 
     func config() -> Config {
         var config = Config.defaults
@@ -38,11 +50,24 @@ final class ConfigReader {
         config.dataDirectory = PathText.resolve(config.dataDirectory, from: baseDirectory)
         config.campaignsDirectory = PathText.resolve(config.campaignsDirectory, from: baseDirectory)
         config.templatesDirectory = PathText.resolve(config.templatesDirectory, from: baseDirectory)
-        guard let root = yaml.root(emptyAllowed: true) else { return config }
-        if case .scalar = root, root.null != nil { return config }  // an empty document keeps the defaults
+        guard let root = yaml.root(emptyAllowed: true) else {
+            dataDirectoryIsKnown = !yaml.diagnostics.hasErrors  // an empty file keeps the defaults
+            return config
+        }
+        if case .scalar = root, root.null != nil {  // an empty document keeps the defaults
+            dataDirectoryIsKnown = true
+            return config
+        }
         guard let map = yaml.mapping(root, "the configuration", keys: ConfigLoader.keys) else { return config }
 
-        if let n = map["data_dir"], let v = path(n, "data_dir") { config.dataDirectory = v }
+        if let n = map["data_dir"] {
+            if let v = path(n, "data_dir") {
+                config.dataDirectory = v
+                dataDirectoryIsKnown = true
+            }
+        } else {
+            dataDirectoryIsKnown = true
+        }
         if let n = map["campaigns_dir"], let v = path(n, "campaigns_dir") { config.campaignsDirectory = v }
         if let n = map["templates_dir"], let v = path(n, "templates_dir") { config.templatesDirectory = v }
         if let n = map["listen"], let v = text(n, "listen") {
