@@ -55,7 +55,10 @@ public enum Daemon {
             try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
             let databasePath = (config.dataDirectory as NSString).appendingPathComponent("nudge.sqlite")
             let store = try SQLiteStore(path: databasePath)
-            let token = try APIToken.resolve(configured: config.apiToken, dataDirectory: config.dataDirectory)
+            let token = try StoredSecret.apiToken(configured: config.apiToken, dataDirectory: config.dataDirectory)
+            let unsubscribeSecret = try StoredSecret.unsubscribeSecret(
+                configured: config.unsubscribe.secret, dataDirectory: config.dataDirectory
+            ).token
             let outbox = (config.dataDirectory as NSString).appendingPathComponent("outbox")
             for warning in Transports.insecureTLSWarnings(config: config) { logger.warning("\(warning)") }
             let transports = try Transports.make(
@@ -64,14 +67,15 @@ public enum Daemon {
 
             let database = DatabaseQueue(store: store)
             let runtime = RuntimeState(
-                engine: JourneyEngine(loaded),
+                engine: JourneyEngine(loaded, unsubscribeSecret: unsubscribeSecret),
                 report: .init(at: now(), diagnostics: loaded.diagnostics.map(\.description), succeeded: true))
             let schedulerWake = WakeSignal()
             let dispatcherWake = WakeSignal()
             let notifier = SystemdNotifier()
 
             let api = API(
-                database: database, runtime: runtime, token: token.token, maxBodyBytes: config.maxBodyBytes, now: now,
+                database: database, runtime: runtime, token: token.token, unsubscribeSecret: unsubscribeSecret,
+                maxBodyBytes: config.maxBodyBytes, now: now,
                 newWork: { schedulerWake.signal() })
             let listen = config.listen
             let readyLogger = logger
@@ -95,7 +99,8 @@ public enum Daemon {
                     database: database, runtime: runtime, wake: schedulerWake, dispatcherWake: dispatcherWake,
                     logger: logger, now: now),
                 ReloaderService(
-                    workspace: workspace, runtime: runtime, startup: config, schedulerWake: schedulerWake,
+                    workspace: workspace, runtime: runtime, startup: config, unsubscribeSecret: unsubscribeSecret,
+                    schedulerWake: schedulerWake,
                     logger: logger, now: now),
                 app,
             ]

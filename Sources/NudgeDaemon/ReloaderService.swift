@@ -12,6 +12,8 @@ struct ReloaderService: Service {
     let runtime: RuntimeState
     /// Settings read once at startup; a change to them needs a restart.
     let startup: Config
+    /// The key of unsubscribe links, resolved at startup.
+    let unsubscribeSecret: String
     let schedulerWake: WakeSignal
     let logger: Logger
     let now: @Sendable () -> Date
@@ -39,11 +41,12 @@ struct ReloaderService: Service {
             for (name, changed) in [
                 ("listen", loaded.config.listen != startup.listen),
                 ("data_dir", loaded.config.dataDirectory != startup.dataDirectory),
+                ("unsubscribe.secret", loaded.config.unsubscribe.secret != startup.unsubscribe.secret),
             ] where changed {
                 logger.warning("\(name) changed: it takes effect after a restart")
             }
             runtime.install(
-                JourneyEngine(loaded),
+                JourneyEngine(loaded, unsubscribeSecret: unsubscribeSecret),
                 report: RuntimeState.LoadReport(at: now(), diagnostics: loaded.diagnostics.map(\.description), succeeded: true))
             logger.info("reloaded", metadata: ["campaigns": "\(loaded.campaigns.campaigns.count)"])
             schedulerWake.signal()

@@ -42,9 +42,12 @@ struct Workspace {
 }
 
 extension JourneyEngine {
-    init(_ loaded: Workspace.Loaded) {
+    /// The engine for a loaded set; `unsubscribeSecret` signs its unsubscribe links.
+    init(_ loaded: Workspace.Loaded, unsubscribeSecret: String) {
         self.init(
             campaigns: loaded.campaigns, policy: JourneyPolicy(config: loaded.config),
-            defaultLocale: loaded.config.locale)
+            defaultLocale: loaded.config.locale,
+            unsubscribeLinks: UnsubscribeLinks(
+                settings: loaded.config.unsubscribe, listen: loaded.config.listen, secret: unsubscribeSecret))
     }
 }

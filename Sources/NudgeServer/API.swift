@@ -9,6 +9,8 @@ public struct API: Sendable {
     public var database: DatabaseQueue
     public var runtime: RuntimeState
     public var token: String
+    /// The key that signs unsubscribe links (`/u/{token}`).
+    public var unsubscribeSecret: String
     public var maxBodyBytes: Int
     /// The clock (injected for tests).
     public var now: @Sendable () -> Date
@@ -16,12 +18,13 @@ public struct API: Sendable {
     public var newWork: @Sendable () -> Void
 
     public init(
-        database: DatabaseQueue, runtime: RuntimeState, token: String, maxBodyBytes: Int,
+        database: DatabaseQueue, runtime: RuntimeState, token: String, unsubscribeSecret: String, maxBodyBytes: Int,
         now: @escaping @Sendable () -> Date, newWork: @escaping @Sendable () -> Void
     ) {
         self.database = database
         self.runtime = runtime
         self.token = token
+        self.unsubscribeSecret = unsubscribeSecret
         self.maxBodyBytes = maxBodyBytes
         self.now = now
         self.newWork = newWork
@@ -33,6 +36,11 @@ public struct API: Sendable {
         router.get("/healthz") { _, _ in JSONResponse.make(.ok, .map(["status": .string("ok")])) }
         router.get("/readyz") { _, _ in try await readiness() }
 
+        // One-click unsubscribe: the signed token is the authentication.
+        router.get("u/:token") { _, context in unsubscribePage(token: try context.parameters.require("token")) }
+        router.post("u/:token") { request, context in
+            try await unsubscribe(request, token: try context.parameters.require("token"))
+        }
         // Receipts authenticate themselves: the bearer token, or a signature gateways can carry in a callback URL.
         router.get("v1/receipts/:channel") { request, context in
             try await receipts(request, channelName: try context.parameters.require("channel"))

@@ -221,4 +221,29 @@ import Testing
         let results = try store.write { try engine.runDueSteps(in: $0, now: Self.t0 + 86_400, limit: 10) }
         #expect(results.map(\.outcome) == [.suppressed(.invalidAddress)])
     }
+
+    @Test func marketingCarriesASignedUnsubscribeLinkAndNoticesDoNot() throws {
+        for (kind, expectLink) in [("cross_sell", true), ("notice", false)] {
+            var engine = try engine()
+            engine.unsubscribeLinks = UnsubscribeLinks(base: "https://shop.example/u", secret: "secret-0123456789abcdef")
+            for index in engine.campaigns.campaigns.indices {
+                engine.campaigns.campaigns[index].kind = kind == "notice" ? .notice : .crossSell
+            }
+            let store = InMemoryStore()
+            try seed(store)
+            _ = try store.write { try engine.ingest([purchase("o1", at: Self.t0)], into: $0, now: Self.t0) }
+            _ = try store.write { try engine.runDueSteps(in: $0, now: Self.t0 + 86_400, limit: 10) }
+            let message = try #require(try store.read { try $0.message(key: "thanks/hello/c1/1") })
+            #expect(message.isMarketing == expectLink)
+            if expectLink {
+                let url = try #require(message.content.unsubscribeURL)
+                #expect(url.hasPrefix("https://shop.example/u/"))
+                let token = String(url.dropFirst("https://shop.example/u/".count))
+                let found = try #require(UnsubscribeToken.verify(token, secret: "secret-0123456789abcdef"))
+                #expect(found.customerID == "c1" && found.channel == .email)
+            } else {
+                #expect(message.content.unsubscribeURL == nil)
+            }
+        }
+    }
 }

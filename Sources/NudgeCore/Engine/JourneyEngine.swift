@@ -8,11 +8,17 @@ public struct JourneyEngine: Sendable {
     public var policy: JourneyPolicy
     /// The locale of customers without one (`locale:` in nudge.yml).
     public var defaultLocale: String
+    /// The signed one-click unsubscribe links of marketing messages (`List-Unsubscribe`, `{{unsubscribe_url}}`);
+    /// nil renders none.
+    public var unsubscribeLinks: UnsubscribeLinks?
 
-    public init(campaigns: CampaignSet, policy: JourneyPolicy, defaultLocale: String) {
+    public init(
+        campaigns: CampaignSet, policy: JourneyPolicy, defaultLocale: String, unsubscribeLinks: UnsubscribeLinks? = nil
+    ) {
         self.campaigns = campaigns
         self.policy = policy
         self.defaultLocale = defaultLocale
+        self.unsubscribeLinks = unsubscribeLinks
     }
 
     /// What one ingest did.

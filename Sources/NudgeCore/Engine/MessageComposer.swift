@@ -18,11 +18,13 @@ extension JourneyEngine {
             if recommendations.isEmpty, rule.require { return .failure(Unsendable(reason: .noRelevantOffer)) }
         }
         let template = step.variants.first { $0.id == enrollment.variant }?.template ?? step.template
+        let isMarketing = campaign.kind != .notice
+        let unsubscribeURL = isMarketing ? unsubscribeLinks?.url(customerID: customer.id, channel: step.channel) : nil
         let input = RenderInput(
             customer: customer, event: enrollment.triggerEvent, campaign: campaign, step: step, templateName: template,
             recommendations: recommendations,
             offer: step.offer.map { RenderedOffer(code: $0.code, expiresAt: now + $0.validFor) },
-            unsubscribeURL: nil, zone: customer.zone(default: policy.defaultZone),
+            unsubscribeURL: unsubscribeURL, zone: customer.zone(default: policy.defaultZone),
             locale: customer.locale ?? defaultLocale, now: now)
         let content: MessageContent
         switch MessageRenderer.render(input, templates: campaigns.templates) {
@@ -35,7 +37,7 @@ extension JourneyEngine {
             OutboxMessage(
                 key: key, campaign: campaign.id, step: step.id, variant: enrollment.variant, customerID: customer.id,
                 channel: step.channel, recipient: Self.recipient(of: customer, on: step.channel), content: content,
-                nextAttemptAt: now, createdAt: now, isMarketing: campaign.kind != .notice))
+                nextAttemptAt: now, createdAt: now, isMarketing: isMarketing))
     }
 
     /// Why a step that was due to be sent cannot be: a reason for the log, and details when there are any.
