@@ -14,7 +14,9 @@ public struct NudgeCommand: ParsableCommand {
         commandName: "nudge",
         abstract: "Self-hosted campaign orchestrator for cross-sell, upsell and win-back.",
         version: NudgeVersion.text,
-        subcommands: [RunCommand.self, CheckCommand.self, TailCommand.self, VersionCommand.self])
+        subcommands: [
+            RunCommand.self, CheckCommand.self, PreviewCommand.self, TailCommand.self, VersionCommand.self,
+        ])
 
     public init() {}
 

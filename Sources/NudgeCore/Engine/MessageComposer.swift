@@ -1,10 +1,10 @@
 import Foundation
 
 extension JourneyEngine {
-    /// Renders a step for one customer into an outbox message, or says why it cannot be sent. Store errors
-    /// are thrown, never mistaken for "no relevant offer".
-    func compose(
-        step: Step, campaign: Campaign, enrollment: Enrollment, customer: Customer, tx: any StoreTransaction,
+    /// Renders a step for one customer into an outbox message, or says why it cannot be sent. Only the catalog is
+    /// read (recommendations). Store errors are thrown, never mistaken for "no relevant offer".
+    public func compose(
+        step: Step, campaign: Campaign, enrollment: Enrollment, customer: Customer, tx: any StoreReader,
         now: Date
     ) throws -> Result<OutboxMessage, Unsendable> {
         var recommendations: [Product] = []
@@ -41,9 +41,11 @@ extension JourneyEngine {
     }
 
     /// Why a step that was due to be sent cannot be: a reason for the log, and details when there are any.
-    struct Unsendable: Error {
-        var reason: SuppressionReason
-        var detail: String?
+    public struct Unsendable: Error, Sendable, Hashable, CustomStringConvertible {
+        public var reason: SuppressionReason
+        public var detail: String?
+
+        public var description: String { detail.map { "\(reason.rawValue): \($0)" } ?? reason.rawValue }
     }
 
     static func recipient(of customer: Customer, on channel: Channel) -> Recipient {
