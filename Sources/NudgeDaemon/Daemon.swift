@@ -58,13 +58,14 @@ public enum Daemon {
             let token = try APIToken.resolve(configured: config.apiToken, dataDirectory: config.dataDirectory)
             let outbox = (config.dataDirectory as NSString).appendingPathComponent("outbox")
             for warning in Transports.insecureTLSWarnings(config: config) { logger.warning("\(warning)") }
-            let transports = try Transports.make(config: config, outbox: outbox, curl: curl)
             let now: @Sendable () -> Date = { Date() }
 
             let database = DatabaseQueue(store: store)
             let runtime = RuntimeState(
                 engine: JourneyEngine(loaded),
                 report: .init(at: now(), diagnostics: loaded.diagnostics.map(\.description), succeeded: true))
+            let transports = try Transports.make(
+                config: config, outbox: outbox, curl: curl, templates: { runtime.engine.campaigns.templates })
             let schedulerWake = WakeSignal()
             let dispatcherWake = WakeSignal()
             let notifier = SystemdNotifier()

@@ -18,8 +18,11 @@ struct FileMessageTransport: MessageTransport {
 
 enum Transports {
     /// One transport per configured channel; `outbox` is the default folder of the file transport, `curl` the
-    /// daemon's one multi loop, shared by every network transport.
-    static func make(config: Config, outbox: String, curl: CurlMultiLoop) throws -> [Channel: any MessageTransport] {
+    /// daemon's one multi loop, shared by every network transport; `templates` the live templates (for the
+    /// `http` transport's body template).
+    static func make(
+        config: Config, outbox: String, curl: CurlMultiLoop, templates: @escaping @Sendable () -> TemplateSet
+    ) throws -> [Channel: any MessageTransport] {
         var transports: [Channel: any MessageTransport] = [:]
         for (channel, settings) in config.channels {
             switch settings.transport {
@@ -29,7 +32,11 @@ enum Transports {
             case .smtp(let smtp):
                 transports[channel] = SMTPMessageTransport(
                     settings: smtp, timeout: settings.timeout, concurrency: settings.concurrency, loop: curl)
-            case .kannel, .http:
+            case .http(let http):
+                transports[channel] = HTTPMessageTransport(
+                    settings: http, timeout: settings.timeout, concurrency: settings.concurrency, loop: curl,
+                    templates: templates)
+            case .kannel:
                 throw DaemonError(
                     "the \(settings.transport.name) transport of channel '\(channel.rawValue)' is not available in this build; use transport: file")
             }
