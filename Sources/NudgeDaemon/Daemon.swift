@@ -61,14 +61,15 @@ public enum Daemon {
             ).token
             let outbox = (config.dataDirectory as NSString).appendingPathComponent("outbox")
             for warning in Transports.insecureTLSWarnings(config: config) { logger.warning("\(warning)") }
-            let transports = try Transports.make(
-                config: config, outbox: outbox, curl: curl, receiptSecret: token.token)
             let now: @Sendable () -> Date = { Date() }
 
             let database = DatabaseQueue(store: store)
             let runtime = RuntimeState(
                 engine: JourneyEngine(loaded, unsubscribeSecret: unsubscribeSecret),
                 report: .init(at: now(), diagnostics: loaded.diagnostics.map(\.description), succeeded: true))
+            let transports = try Transports.make(
+                config: config, outbox: outbox, curl: curl, receiptSecret: token.token,
+                templates: { runtime.engine.campaigns.templates })
             let schedulerWake = WakeSignal()
             let dispatcherWake = WakeSignal()
             let notifier = SystemdNotifier()

@@ -18,10 +18,12 @@ struct FileMessageTransport: MessageTransport {
 
 enum Transports {
     /// One transport per configured channel; `outbox` is the default folder of the file transport, `curl` the
-    /// daemon's one multi loop, shared by every network transport, and `receiptSecret` signs the delivery-report
-    /// callbacks gateways make to `/v1/receipts/{channel}`.
+    /// daemon's one multi loop, shared by every network transport; `receiptSecret` signs the delivery-report
+    /// callbacks gateways make to `/v1/receipts/{channel}`; `templates` are the live templates (for the `http`
+    /// transport's body template).
     static func make(
-        config: Config, outbox: String, curl: CurlMultiLoop, receiptSecret: String
+        config: Config, outbox: String, curl: CurlMultiLoop, receiptSecret: String,
+        templates: @escaping @Sendable () -> TemplateSet
     ) throws -> [Channel: any MessageTransport] {
         var transports: [Channel: any MessageTransport] = [:]
         for (channel, settings) in config.channels {
@@ -32,14 +34,15 @@ enum Transports {
             case .smtp(let smtp):
                 transports[channel] = SMTPMessageTransport(
                     settings: smtp, timeout: settings.timeout, concurrency: settings.concurrency, loop: curl)
+            case .http(let http):
+                transports[channel] = HTTPMessageTransport(
+                    settings: http, timeout: settings.timeout, concurrency: settings.concurrency, loop: curl,
+                    templates: templates)
             case .kannel(let kannel):
                 transports[channel] = KannelMessageTransport(
                     settings: kannel, timeout: settings.timeout, concurrency: settings.concurrency,
                     receipts: ReceiptCallback.kannel(kannel, channel: channel, listen: config.listen, secret: receiptSecret),
                     loop: curl)
-            case .http:
-                throw DaemonError(
-                    "the \(settings.transport.name) transport of channel '\(channel.rawValue)' is not available in this build; use transport: file")
             }
         }
         return transports

@@ -23,6 +23,8 @@ final class DaemonProcess: @unchecked Sendable {
     let token: String
     let process = Process()
     let logFile: URL
+    /// Variables given to the daemon (secrets for `${…}` in the configuration); other commands get them too.
+    private(set) var environment: [String: String] = [:]
 
     /// A workspace with the shipped campaigns and templates and a `nudge.yml` (extra lines appended).
     init(extraConfig: String = "", token: String = "e2e-test-token-0123456789", port: Int? = nil) throws {
@@ -48,18 +50,21 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     func start(environment: [String: String] = [:]) throws {
+        self.environment = environment
         _ = files.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
         process.executableURL = Self.binary
         process.arguments = ["run", "--config", directory.appendingPathComponent("nudge.yml").path]
         process.currentDirectoryURL = directory
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()].merging(environment) { $1 }
+        process.environment = Self.baseEnvironment.merging(environment) { $1 }
         process.standardOutput = log
         process.standardError = log
         try process.run()
     }
 
     private var files: FileManager { .default }
+
+    static let baseEnvironment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
 
     var output: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
@@ -138,7 +143,7 @@ final class DaemonProcess: @unchecked Sendable {
         other.executableURL = Self.binary
         other.arguments = arguments + ["--config", directory.appendingPathComponent("nudge.yml").path]
         other.currentDirectoryURL = directory
-        other.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        other.environment = Self.baseEnvironment.merging(environment) { $1 }
         let pipe = Pipe()
         other.standardOutput = pipe
         other.standardError = pipe
@@ -151,7 +156,8 @@ final class DaemonProcess: @unchecked Sendable {
     /// Starts another nudge command that keeps running (`tail -f`); its output collects in a file.
     func startCommand(_ arguments: [String]) throws -> RunningCommand {
         try RunningCommand(
-            arguments: arguments + ["--config", directory.appendingPathComponent("nudge.yml").path], in: directory)
+            arguments: arguments + ["--config", directory.appendingPathComponent("nudge.yml").path], in: directory,
+            environment: environment)
     }
 
     /// Waits until the dispatch log has at least `count` rows; returns how many it has.
@@ -176,13 +182,13 @@ final class RunningCommand: @unchecked Sendable {
     let process = Process()
     let file: URL
 
-    init(arguments: [String], in directory: URL) throws {
+    init(arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
         file = directory.appendingPathComponent("command-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         process.executableURL = DaemonProcess.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        process.environment = DaemonProcess.baseEnvironment.merging(environment) { $1 }
         let handle = try FileHandle(forWritingTo: file)
         process.standardOutput = handle
         process.standardError = handle

@@ -1,6 +1,8 @@
 extension TransferResult {
-    /// The transfer as an HTTP gateway attempt, the input of `HTTPOutcome` and `KannelOutcome`: the answer, or
-    /// why there was none.
+    /// The transfer as an HTTP gateway's attempt, the input of `HTTPOutcome` and `KannelOutcome`: an answer
+    /// becomes a `GatewayReply` (status, headers, body), no answer the `GatewayFailure` of its kind: could not
+    /// connect → `connectionFailed`, timeout → `timedOut`, TLS → `tls`, broken off mid-exchange → `dropped`,
+    /// anything else → `other`, each with the transport's own message.
     public var gatewayAttempt: Result<GatewayReply, GatewayFailure> {
         switch self {
         case .response(let code, let headers, let body):

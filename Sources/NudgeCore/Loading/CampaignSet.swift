@@ -55,13 +55,7 @@ public enum CampaignSetLoader {
 
         let (templates, templateDiagnostics) = TemplateLoader.load(files: files.templates, partials: files.partials)
         diagnostics.append(contentsOf: templateDiagnostics)
-        for case .http(let http) in config.channels.values.map(\.transport) {
-            if let body = http.bodyTemplate, templates.others[body] == nil {
-                diagnostics.error(
-                    http.bodyTemplatePosition ?? SourcePosition(file: config.sourcePath ?? "nudge.yml", line: 0, column: 0),
-                    "the http transport's body template '\(body)' is not in the templates folder")
-            }
-        }
+        HTTPBodyTemplateCheck.check(config: config, templates: templates, &diagnostics)
 
         let context = CampaignContext(
             stages: stageNames, channels: Set(config.channels.keys), templates: files.templatesReadable ? templates : nil, catalog: files.catalog)

@@ -152,6 +152,8 @@ extension ConfigReader {
                     }
                     headers[name] = Secret(value)
                 }
+                // What sending would refuse (names nudge sets itself, duplicates, non-ASCII names), said now.
+                for problem in HTTPHeaders.problems(in: headers) { yaml.error(n, "\(what).headers: \(problem)") }
             } else {
                 yaml.error(n, "\(what).headers must be a mapping of header names to values, found \(yaml.describe(n))")
             }

@@ -113,7 +113,8 @@ struct TemplateVariableCheck {
     }
 
     private func resolve(_ path: [String], in frames: [ValueType?]) -> Result<ValueType, Reason> {
-        guard let first = path.first else { return .success(.any) }
+        // `{{.}}`, and helpers of the current item such as `{{^last()}}` in a list.
+        guard let first = path.first, !first.isEmpty else { return .success(.any) }
         for frame in frames.reversed() {
             switch frame {
             case .any?:

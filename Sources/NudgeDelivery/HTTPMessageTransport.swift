@@ -1,0 +1,71 @@
+import Foundation
+import NudgeCore
+
+/// The `http` transport (SPEC §8, §9): each message is one JSON `POST` to the channel's `url` through the shared
+/// `CurlMultiLoop`. The body is the channel's `body:` template rendered for the message (`HTTPBody`), or the
+/// standard body; the headers are `Content-Type`, `Idempotency-Key` (the message key, so the gateway can drop a
+/// message sent twice after a crash) and the configured ones, secrets included (`HTTPHeaders`). `HTTPOutcome`
+/// decides what the answer means: 2xx sent (with the gateway's id when its JSON names one), 408/429/5xx and no
+/// answer retried (honouring `Retry-After`), other 4xx failed for good. At most `concurrency` requests of the
+/// channel run at once; the loop reuses their connections.
+public struct HTTPMessageTransport: MessageTransport {
+    public let settings: HTTPTransport
+    /// The most one request may take, connecting included.
+    public let timeout: TimeInterval
+    /// The live templates, read for each message so that a reload (SIGHUP) changes the body template too.
+    private let templates: @Sendable () -> TemplateSet
+    private let loop: CurlMultiLoop
+    private let limit: ConcurrencyLimit
+
+    /// Connecting (TCP and TLS) may take at most this long, or `timeout` when that is shorter.
+    static let connectTimeout: TimeInterval = 10
+
+    public init(
+        settings: HTTPTransport, timeout: TimeInterval, concurrency: Int, loop: CurlMultiLoop,
+        templates: @escaping @Sendable () -> TemplateSet = { .empty }
+    ) {
+        self.settings = settings
+        self.timeout = timeout
+        self.templates = templates
+        self.loop = loop
+        limit = ConcurrencyLimit(concurrency)
+    }
+
+    public func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult {
+        let request: CurlRequest
+        switch self.request(for: message) {
+        case .success(let built): request = built
+        case .failure(let refusal): return refusal.result
+        }
+        let response = await limit.run { [loop] in await loop.perform(request) }
+        // An HTTP-date `Retry-After` counts from when the answer came.
+        return HTTPOutcome.decide(response.result.gatewayAttempt, now: now + response.totalTime)
+    }
+
+    /// Why a message cannot be sent at all, as its outcome.
+    struct Refusal: Error {
+        var result: DeliveryResult
+    }
+
+    /// The request for `message`, or why there is none (a header the configuration got wrong, a body that is
+    /// not JSON).
+    func request(for message: OutboxMessage) -> Result<CurlRequest, Refusal> {
+        let headers: [HTTPHeader]
+        do throws(HTTPHeaderError) {
+            headers = try HTTPHeaders.build(configured: settings.headers, key: message.key)
+        } catch {
+            return .failure(Refusal(result: error.deliveryResult))
+        }
+        let body: [UInt8]
+        switch HTTPBody.render(message, template: settings.bodyTemplate, in: templates()) {
+        case .success(let bytes): body = bytes
+        case .failure(let error): return .failure(Refusal(result: error.deliveryResult))
+        }
+        let post = CurlRequest.HTTP(
+            method: "POST", url: settings.url, headers: headers.map { (name: $0.name, value: $0.value) }, body: body)
+        return .success(
+            CurlRequest(
+                kind: .http(post), timeout: timeout, connectTimeout: min(timeout, Self.connectTimeout),
+                tls: settings.tls))
+    }
+}
