@@ -131,10 +131,12 @@ struct PreviewCommand: ParsableCommand {
             for fact in facts { output.writeError(fact + "\n") }
             throw failure("the step would not be sent: \(unsendable)")
         case .success(let message):
-            let preview = MessagePreview(message, settings: config.channels[step.channel], now: now)
+            let preview = MessagePreview(
+                message, settings: config.channels[step.channel], templates: set.templates, now: now)
             let title = "\(campaign.id)/\(step.id)" + (message.variant.map { "[\($0)]" } ?? "")
             output.writeError("# \(title) · \(step.channel.rawValue) · key \(message.key)\n")
             for fact in preview.facts + facts { output.writeError("# \(fact)\n") }
+            if preview.payload.isEmpty { throw failure("the message cannot be sent as it is") }
             output.write(preview.payload + (preview.payload.hasSuffix("\n") ? "" : "\n"))
         }
     }

@@ -71,6 +71,22 @@ import Testing
         #expect(body["channel"] as? String == "push")
     }
 
+    @Test func anHTTPChannelShowsTheBodyItsTemplateMakes() throws {
+        let daemon = try DaemonProcess(
+            extraConfig: """
+                channels:
+                  push: {transport: http, url: "http://127.0.0.1:9/send", body: push-body.json.mustache}
+
+                """)
+        let push = try nudge(daemon, ["preview", "plan-limit-push", "--step", "limit-push", "--sample"])
+        #expect(push.status == 0, "\(push.stderr)")
+        #expect(push.stderr.contains("# POST http://127.0.0.1:9/send with body template push-body.json.mustache"))
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(push.stdout.utf8)) as? [String: Any])
+        #expect(body["tokens"] as? [String] == ["sample-push-token"])
+        let notification = try #require(body["notification"] as? [String: Any])
+        #expect(notification["title"] as? String == "Sắp đạt giới hạn gói của bạn")
+    }
+
     @Test func mistakesAreExplained() throws {
         let daemon = try DaemonProcess()
         let unknown = try nudge(daemon, ["preview", "spring", "--step", "s1", "--sample"])

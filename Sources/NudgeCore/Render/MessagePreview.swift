@@ -8,9 +8,20 @@ public struct MessagePreview: Sendable, Hashable {
     public var facts: [String]
 
     /// The preview of `message` on a channel configured with `settings` (nil: the `file` transport's defaults),
-    /// dated `now`.
-    public init(_ message: OutboxMessage, settings: ChannelSettings?, now: Date) {
+    /// dated `now`; `templates` hold an `http` channel's body template.
+    public init(_ message: OutboxMessage, settings: ChannelSettings?, templates: TemplateSet, now: Date) {
         var facts = ["to: " + (message.recipient.addresses.isEmpty ? "(nobody)" : message.recipient.addresses.joined(separator: ", "))]
+        if case .http(let http)? = settings?.transport {
+            facts.append("POST \(http.url)" + (http.bodyTemplate.map { " with body template \($0)" } ?? ""))
+            switch HTTPBody.render(message, template: http.bodyTemplate, in: templates) {
+            case .success(let body): payload = String(decoding: body, as: UTF8.self)
+            case .failure(let error):
+                payload = ""
+                facts.append("REFUSED: \(error)")
+            }
+            self.facts = facts
+            return
+        }
         switch message.channel {
         case .email:
             var from = "nudge <nudge@localhost>"
