@@ -137,13 +137,15 @@ final class DaemonProcess: @unchecked Sendable {
         return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
     }
 
-    /// Runs another nudge command in the workspace (e.g. `tail`).
-    func command(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs another nudge command in the workspace (e.g. `tail`), with the daemon's environment and `extra`.
+    func command(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (
+        status: Int32, output: String
+    ) {
         let other = Process()
         other.executableURL = Self.binary
         other.arguments = arguments + ["--config", directory.appendingPathComponent("nudge.yml").path]
         other.currentDirectoryURL = directory
-        other.environment = Self.baseEnvironment.merging(environment) { $1 }
+        other.environment = Self.baseEnvironment.merging(environment) { $1 }.merging(extra) { $1 }
         let pipe = Pipe()
         other.standardOutput = pipe
         other.standardError = pipe
