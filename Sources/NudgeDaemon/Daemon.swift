@@ -67,9 +67,12 @@ public enum Daemon {
             let runtime = RuntimeState(
                 engine: JourneyEngine(loaded, unsubscribeSecret: unsubscribeSecret),
                 report: .init(at: now(), diagnostics: loaded.diagnostics.map(\.description), succeeded: true))
-            let transports = try Transports.make(
-                config: config, outbox: outbox, curl: curl, receiptSecret: token.token,
-                templates: { runtime.engine.campaigns.templates })
+            let receiptSecret = token.token
+            let transports = try LiveTransports(config: config) { config in
+                try Transports.make(
+                    config: config, outbox: outbox, curl: curl, receiptSecret: receiptSecret,
+                    templates: { runtime.engine.campaigns.templates })
+            }
             let schedulerWake = WakeSignal()
             let dispatcherWake = WakeSignal()
             let notifier = SystemdNotifier()
@@ -93,7 +96,7 @@ public enum Daemon {
             // API, the reloader and the scheduler; the dispatcher last, so in-flight sends finish and are recorded.
             var services: [any Service] = [
                 DispatcherService(
-                    database: database, transports: transports, settings: config.channels, retry: config.retry,
+                    database: database, transports: transports.transports, settings: config.channels, retry: config.retry,
                     wake: dispatcherWake,
                     logger: logger, now: now),
                 SchedulerService(
@@ -101,7 +104,7 @@ public enum Daemon {
                     logger: logger, now: now),
                 ReloaderService(
                     workspace: workspace, runtime: runtime, startup: config, unsubscribeSecret: unsubscribeSecret,
-                    schedulerWake: schedulerWake,
+                    transports: transports, schedulerWake: schedulerWake,
                     logger: logger, now: now),
                 app,
             ]

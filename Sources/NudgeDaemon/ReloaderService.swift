@@ -14,6 +14,8 @@ struct ReloaderService: Service {
     let startup: Config
     /// The key of unsubscribe links, resolved at startup.
     let unsubscribeSecret: String
+    /// The channels' transports, rebuilt from each good set.
+    let transports: LiveTransports
     let schedulerWake: WakeSignal
     let logger: Logger
     let now: @Sendable () -> Date
@@ -44,6 +46,13 @@ struct ReloaderService: Service {
                 ("unsubscribe.secret", loaded.config.unsubscribe.secret != startup.unsubscribe.secret),
             ] where changed {
                 logger.warning("\(name) changed: it takes effect after a restart")
+            }
+            do {
+                for change in try transports.reload(loaded.config, startup: startup) {
+                    logger.warning("\(change): it takes effect after a restart")
+                }
+            } catch {
+                logger.error("the channels' transports could not be rebuilt; the previous ones stay", metadata: ["error": "\(error)"])
             }
             runtime.install(
                 JourneyEngine(loaded, unsubscribeSecret: unsubscribeSecret),

@@ -80,3 +80,57 @@ import Testing
         }
     }
 }
+
+/// A reload applies a channel's new settings to the messages sent after it.
+@Suite(.serialized) struct DaemonTransportReloadTests {
+    @Test func aReloadAppliesTheNewSMTPPassword() async throws {
+        try await PeerProcess.with(.aiosmtpd, flags: ["--auth", "shop:s3cret", "--auth-required"]) { peer in
+            let daemon = try DaemonProcess(
+                extraConfig: """
+                    retry: {max_attempts: 20, first: 1s, max: 1s}
+                    channels:
+                      email:
+                        transport: smtp
+                        url: smtp://127.0.0.1:\(peer.port)
+                        starttls: off
+                        username: shop
+                        password: wrong-password
+                        from: "Shop <shop@example.vn>"
+                        timeout: 10s
+
+                    """)
+            try daemon.start()
+            try await daemon.waitUntilReady()
+            let scenario = DaemonEndToEndTests()
+            let customer = try #require(
+                (1...10_000).map { "reload-\($0)" }.first {
+                    Assignment.arm(campaign: "phone-accessories", customerID: $0, holdout: 0.1) == .treatment
+                })
+            #expect(
+                try await daemon.request(
+                    "PUT", "/v1/products/CASE-01",
+                    body: #"{"name": "Ốp lưng", "category": "case", "price": 250000, "cost": 100000}"#
+                ).status == 200)
+            let profile = scenario.profile(name: "Lan", zone: scenario.zone(whereItIsNow: 14))
+            #expect(try await daemon.request("PUT", "/v1/customers/\(customer)", body: profile).status == 200)
+            let purchase = scenario.purchase("o1", customer: customer, at: scenario.now - 22 * 86_400)
+            #expect(try await daemon.request("POST", "/v1/events", body: purchase).status == 202)
+            try await daemon.waitUntil(20, "a refused login to be retried") {
+                try scenario.tail(daemon, customer: customer).contains { $0["status"] as? String == "retrying" }
+            }
+            #expect(!peer.files(in: "mail").contains { $0.hasSuffix(".eml") })
+
+            let file = daemon.directory.appendingPathComponent("nudge.yml")
+            let config = try String(contentsOf: file, encoding: .utf8)
+            try config.replacingOccurrences(of: "wrong-password", with: "s3cret")
+                .write(to: file, atomically: true, encoding: .utf8)
+            daemon.signal(SIGHUP)
+            try await daemon.waitUntil(20, "the email sent with the new password") {
+                try scenario.tail(daemon, customer: customer).contains { $0["status"] as? String == "sent" }
+            }
+            #expect(peer.files(in: "mail").filter { $0.hasSuffix(".eml") }.count == 1)
+            #expect(!daemon.output.contains("after a restart"), "\(daemon.output)")
+            #expect(try await daemon.stop() == 0)
+        }
+    }
+}
