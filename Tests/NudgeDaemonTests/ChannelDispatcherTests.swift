@@ -90,7 +90,7 @@ private struct Harness {
 }
 
 /// Polls `condition` until it holds or `seconds` pass.
-private func eventually(within seconds: TimeInterval = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+private func eventually(within seconds: TimeInterval = 30, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = Date() + seconds
     while Date() < deadline {
         if try await condition() { return true }

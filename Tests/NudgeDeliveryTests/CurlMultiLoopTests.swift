@@ -114,7 +114,7 @@ struct CurlMultiLoopTests {
                     payload: Array("Subject: x\r\n\r\nx\r\n".utf8), startTLS: .off)),
             timeout: 30)
         let inFlight = Task { await loop.perform(request) }
-        try await Polling.until(5, "the transfer to connect") { silent.acceptWaiting() == 1 }
+        try await Polling.until(30, "the transfer to connect") { silent.acceptWaiting() == 1 }
         let started = Date()
         await loop.shutdown()
         let response = await inFlight.value
