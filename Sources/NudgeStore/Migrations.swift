@@ -2,8 +2,13 @@
 /// Never edit a released migration: add the next number.
 enum Migrations {
     static let all: [(version: Int, sql: String)] = [
-        (1, v1)
+        (1, v1),
+        (2, v2),
     ]
+    /// Frequency caps read a customer's recent messages.
+    static let v2 = """
+        CREATE INDEX outbox_by_customer ON outbox(customer_id, created_at);
+        """
 
     // Foreign keys are checked at commit, so a transaction may store a new customer's events before the
     // customer row itself.

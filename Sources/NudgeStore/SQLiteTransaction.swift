@@ -284,6 +284,20 @@ struct SQLiteTransaction: StoreTransaction {
         try db.statement("SELECT \(Self.messageColumns) FROM outbox WHERE key = ?1").first([.text(key)], Self.readMessage)
     }
 
+    func recentMessages(customerID: String, since: Date) throws -> [RecentMessage] {
+        try db.statement(
+            """
+            SELECT campaign, step, channel, created_at FROM outbox
+            WHERE customer_id = ?1 AND created_at >= ?2 AND state IN ('queued', 'sending', 'sent')
+            ORDER BY created_at, id
+            """
+        ).rows([.text(customerID), .from(since)]) { row in
+            RecentMessage(
+                campaign: row.text(0), step: row.text(1), channel: Channel(rawValue: row.text(2)) ?? .email,
+                createdAt: row.date(3))
+        }
+    }
+
     func claimMessages(channel: Channel, now: Date, leaseUntil: Date, limit: Int) throws -> [OutboxMessage] {
         try db.statement(
             """

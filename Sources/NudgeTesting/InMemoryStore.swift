@@ -94,6 +94,15 @@ final class MemoryTransaction: StoreTransaction {
         state.outboxKeys[key].flatMap { state.outbox[$0] }
     }
 
+    func recentMessages(customerID: String, since: Date) throws -> [RecentMessage] {
+        state.outbox.values
+            .filter {
+                $0.customerID == customerID && $0.createdAt >= since && [.queued, .sending, .sent].contains($0.state)
+            }
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+            .map { RecentMessage(campaign: $0.campaign, step: $0.step, channel: $0.channel, createdAt: $0.createdAt) }
+    }
+
     func dispatchLog(after seq: Int64, filter: DispatchLogFilter, limit: Int) throws -> [DispatchLogEntry] {
         Array(
             state.log.filter { entry in

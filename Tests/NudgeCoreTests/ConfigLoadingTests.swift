@@ -178,4 +178,12 @@ import Testing
         #expect(dataDirectory("- just\n- a list\n") == nil)
         #expect(ConfigLoader.dataDirectory(nil, environment: .empty) == "./var")
     }
+
+    @Test func capsCanBeTurnedOff() throws {
+        let (loaded, diagnostics) = Self.load("limits: {per_customer: [], per_channel: {}}\n")
+        #expect(diagnostics.isEmpty)
+        let limits = try #require(loaded).limits
+        #expect(limits.perCustomer.isEmpty && limits.perChannel.isEmpty)
+        #expect(FrequencyCaps.lookback(limits) == 0)
+    }
 }

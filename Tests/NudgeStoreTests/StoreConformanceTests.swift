@@ -268,6 +268,34 @@ struct StoreConformanceTests {
             try store.write { try $0.appendStageChange(StageChange(customerID: "ghost", from: nil, to: "x", at: t0)) }
         }
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func recentMessagesAreTheCustomersCountedOnesOldestFirst(kind: StoreKind) throws {
+        let store = try kind.make()
+        try store.write { tx in
+            try tx.saveCustomer(sampleCustomer("c1"))
+            try tx.saveCustomer(sampleCustomer("c2"))
+            for (index, at) in [t0 - 3 * 86_400, t0 - 3600, t0 - 60, t0].enumerated() {
+                _ = try tx.enqueue(sampleMessage(key: "k\(index)", at: at))
+            }
+            _ = try tx.enqueue(sampleMessage(key: "other", customer: "c2", at: t0))
+        }
+        // A refused message (failed for good) is not counted; a retried one still is.
+        try store.write { tx in
+            let claimed = try tx.claimMessages(channel: .email, now: t0, leaseUntil: t0 + 60, limit: 10)
+            for message in claimed where message.key == "k2" {
+                _ = try tx.finishAttempt(messageID: message.id, state: .failed, attempts: 1, nextAttemptAt: nil)
+            }
+            for message in claimed where message.key == "k3" {
+                _ = try tx.finishAttempt(messageID: message.id, state: .queued, attempts: 1, nextAttemptAt: t0 + 30)
+            }
+        }
+        let recent = try store.read { try $0.recentMessages(customerID: "c1", since: t0 - 86_400) }
+        #expect(recent.map(\.createdAt) == [t0 - 3600, t0])
+        #expect(recent.allSatisfy { $0.campaign == "phone-accessories" && $0.step == "accessories-email" && $0.channel == .email })
+        #expect(try store.read { try $0.recentMessages(customerID: "c1", since: t0 - 7 * 86_400) }.count == 3)
+        #expect(try store.read { try $0.recentMessages(customerID: "nobody", since: .distantPast) }.isEmpty)
+    }
 }
 
 @Suite("SQLite store")

@@ -20,8 +20,14 @@ extension JourneyEngine {
 
     /// Decides every enrollment due at `now` (up to `limit`): renders and queues messages, defers or suppresses,
     /// logs each decision, and schedules the next step.
+    /// Steps due together are decided by their campaign's `priority`, highest first, then by due time, so that
+    /// when frequency caps leave room for only some, the most important go.
     public func runDueSteps(in tx: any StoreTransaction, now: Date, limit: Int) throws -> [StepResult] {
-        try tx.dueEnrollments(at: now, limit: limit).map { enrollment in
+        let due = try tx.dueEnrollments(at: now, limit: limit).enumerated().sorted { a, b in
+            let (pa, pb) = (campaigns.campaign(a.element.campaign)?.priority ?? 0, campaigns.campaign(b.element.campaign)?.priority ?? 0)
+            return pa != pb ? pa > pb : a.offset < b.offset
+        }.map(\.element)
+        return try due.map { enrollment in
             var log: DispatchLogEntry?
             let outcome = try runStep(of: enrollment, in: tx, now: now, log: &log)
             return StepResult(enrollment: enrollment, outcome: outcome, log: log)
@@ -60,6 +66,18 @@ extension JourneyEngine {
             return .suppressed(reason)
 
         case .send:
+            if !step.capExempt, let until = try capHold(channel: step.channel, customerID: customer.id, in: tx, now: now) {
+                let latest = StepTiming.latest(step: step, triggeredAt: enrollment.triggeredAt)
+                if until == .distantFuture || latest.map({ until > $0 }) == true {
+                    written = try record(log.with(status: .suppressed, reason: SuppressionReason.cap.rawValue), in: tx)
+                    try advance(&enrollment, after: step, in: campaign, customer: customer, tx: tx, now: now)
+                    return .suppressed(.cap)
+                }
+                enrollment.nextDueAt = until
+                try tx.updateEnrollment(enrollment)
+                written = try record(log.with(status: .deferred, reason: SuppressionReason.cap.rawValue), in: tx)
+                return .deferred(until: until, reason: .cap)
+            }
             switch try compose(step: step, campaign: campaign, enrollment: enrollment, customer: customer, tx: tx, now: now)
             {
             case .failure(let unsendable):
@@ -76,6 +94,17 @@ extension JourneyEngine {
                 return .queued(messageKey: message.key)
             }
         }
+    }
+
+    /// When frequency caps let the customer's next message on `channel` go: nil when it may go now. Messages of
+    /// `cap: exempt` steps are not counted.
+    private func capHold(channel: Channel, customerID: String, in tx: any StoreTransaction, now: Date) throws -> Date? {
+        let lookback = FrequencyCaps.lookback(policy.limits)
+        guard lookback > 0 else { return nil }
+        let recent = try tx.recentMessages(customerID: customerID, since: now - lookback).filter { message in
+            campaigns.campaign(message.campaign)?.steps.first { $0.id == message.step }?.capExempt != true
+        }
+        return FrequencyCaps.earliestAllowed(channel: channel, recent: recent, limits: policy.limits, now: now)
     }
 
     /// Moves the enrollment to its next step, or completes it after the last one.

@@ -48,6 +48,9 @@ public protocol StoreReader {
     /// The earliest `next_attempt_at` of a channel's queued messages.
     func earliestMessageDue(channel: Channel) throws -> Date?
     func message(key: String) throws -> OutboxMessage?
+    /// A customer's messages created at or after `since` that were not refused or given up (queued, being sent
+    /// or sent), oldest first: what frequency caps count.
+    func recentMessages(customerID: String, since: Date) throws -> [RecentMessage]
     /// Rows with `seq` greater than `after`, in `seq` order.
     func dispatchLog(after seq: Int64, filter: DispatchLogFilter, limit: Int) throws -> [DispatchLogEntry]
     /// The last `limit` rows for one customer, newest first.
