@@ -74,13 +74,17 @@ public enum Daemon {
                     templates: { runtime.engine.campaigns.templates })
             }
             let schedulerWake = WakeSignal()
+            let stageWake = WakeSignal()
             let dispatcherWake = WakeSignal()
             let notifier = SystemdNotifier()
 
             let api = API(
                 database: database, runtime: runtime, token: token.token, unsubscribeSecret: unsubscribeSecret,
                 maxBodyBytes: config.maxBodyBytes, now: now,
-                newWork: { schedulerWake.signal() })
+                newWork: {
+                    schedulerWake.signal()
+                    stageWake.signal()
+                })
             let listen = config.listen
             let readyLogger = logger
             let app = Application(
@@ -102,6 +106,9 @@ public enum Daemon {
                 SchedulerService(
                     database: database, runtime: runtime, wake: schedulerWake, dispatcherWake: dispatcherWake,
                     logger: logger, now: now),
+                StageSweepService(
+                    database: database, runtime: runtime, interval: config.stageSweep, schedulerWake: schedulerWake,
+                    logger: logger, now: now, wake: stageWake),
                 ReloaderService(
                     workspace: workspace, runtime: runtime, startup: config, unsubscribeSecret: unsubscribeSecret,
                     transports: transports, schedulerWake: schedulerWake,

@@ -14,7 +14,8 @@ public struct API: Sendable {
     public var maxBodyBytes: Int
     /// The clock (injected for tests).
     public var now: @Sendable () -> Date
-    /// Called after a commit that may have created due work (new enrollments or messages).
+    /// Called after a commit that may have created due work: new enrollments or messages, or customers whose
+    /// stage will change with time.
     public var newWork: @Sendable () -> Void
 
     public init(
@@ -98,7 +99,7 @@ public struct API: Sendable {
         let engine = runtime.engine
         let encoded = events.map(EncodedEvent.init)
         let summary = try await database.write { tx in try engine.ingest(encoded, into: tx, now: now) }
-        if summary.enrollments > 0 || summary.exits > 0 { newWork() }
+        if summary.stored > 0 { newWork() }
         return JSONResponse.make(
             .accepted,
             .map([

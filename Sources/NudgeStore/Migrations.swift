@@ -4,7 +4,13 @@ enum Migrations {
     static let all: [(version: Int, sql: String)] = [
         (1, v1),
         (2, v2),
+        (3, v3),
     ]
+    /// The next moment a customer's stage can change by time alone, found without scanning every customer.
+    static let v3 = """
+        ALTER TABLE customer_facts ADD COLUMN stage_check_at REAL;
+        CREATE INDEX customer_facts_stage_check ON customer_facts(stage_check_at) WHERE stage_check_at IS NOT NULL;
+        """
     /// Frequency caps read a customer's recent messages.
     static let v2 = """
         CREATE INDEX outbox_by_customer ON outbox(customer_id, created_at);

@@ -15,7 +15,7 @@ struct SQLiteTransaction: StoreTransaction {
         c.id, c.email, c.phone, c.push_tokens, c.timezone, c.locale, c.attributes, c.consent, c.created_at,
         c.updated_at, c.stage, c.stage_entered_at, f.purchase_count, f.total_spent, f.first_purchase_at,
         f.last_purchase_at, f.signup_at, f.trial_ends_at, f.plan, f.usage, f.owned_skus, f.owned_categories,
-        f.complaints, f.unsubscribed, f.unsubscribed_all
+        f.complaints, f.unsubscribed, f.unsubscribed_all, f.stage_check_at
         """
 
     func customer(_ id: String) throws -> Customer? {
@@ -44,6 +44,7 @@ struct SQLiteTransaction: StoreTransaction {
             facts.complaints = Int(row.int(22))
             facts.unsubscribed = Set(StoredJSON.decodeStrings(row.text(23)).compactMap(Channel.init(rawValue:)))
             facts.unsubscribedFromAll = row.int(24) != 0
+            facts.stageCheckAt = row.optionalDate(25)
         }
         var consent: [Channel: Bool] = [:]
         for (key, value) in StoredJSON.decodeMap(row.text(7)) {
@@ -95,11 +96,12 @@ struct SQLiteTransaction: StoreTransaction {
             """
             INSERT INTO customer_facts (customer_id, purchase_count, total_spent, first_purchase_at,
                 last_purchase_at, signup_at, trial_ends_at, plan, usage, owned_skus, owned_categories, complaints,
-                unsubscribed, unsubscribed_all)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                unsubscribed, unsubscribed_all, stage_check_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             ON CONFLICT (customer_id) DO UPDATE SET purchase_count = ?2, total_spent = ?3, first_purchase_at = ?4,
                 last_purchase_at = ?5, signup_at = ?6, trial_ends_at = ?7, plan = ?8, usage = ?9, owned_skus = ?10,
-                owned_categories = ?11, complaints = ?12, unsubscribed = ?13, unsubscribed_all = ?14
+                owned_categories = ?11, complaints = ?12, unsubscribed = ?13, unsubscribed_all = ?14,
+                stage_check_at = ?15
             """
         ).run([
             .text(customer.id), .integer(Int64(facts.purchaseCount)), .real(facts.totalSpent),
@@ -107,8 +109,21 @@ struct SQLiteTransaction: StoreTransaction {
             .from(facts.trialEndsAt), .from(facts.plan), .text(StoredJSON.encode(usage)),
             .text(StoredJSON.encode(strings: facts.ownedSKUs)), .text(StoredJSON.encode(strings: facts.ownedCategories)),
             .integer(Int64(facts.complaints)), .text(StoredJSON.encode(strings: facts.unsubscribed.map(\.rawValue).sorted())),
-            .from(facts.unsubscribedFromAll),
+            .from(facts.unsubscribedFromAll), .from(facts.stageCheckAt),
         ])
+    }
+
+    func customersDueForStageCheck(at now: Date, limit: Int) throws -> [String] {
+        try db.statement(
+            """
+            SELECT customer_id FROM customer_facts WHERE stage_check_at IS NOT NULL AND stage_check_at <= ?1
+            ORDER BY stage_check_at LIMIT ?2
+            """
+        ).rows([.from(now), .integer(Int64(limit))]) { $0.text(0) }
+    }
+
+    func earliestStageCheck() throws -> Date? {
+        try db.statement("SELECT MIN(stage_check_at) FROM customer_facts").first([]) { $0.optionalDate(0) } ?? nil
     }
 
     // MARK: products

@@ -94,6 +94,16 @@ final class MemoryTransaction: StoreTransaction {
         state.outboxKeys[key].flatMap { state.outbox[$0] }
     }
 
+    func customersDueForStageCheck(at now: Date, limit: Int) throws -> [String] {
+        Array(
+            state.customers.values.compactMap { customer in customer.facts.stageCheckAt.map { (customer.id, $0) } }
+                .filter { $0.1 <= now }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(limit).map(\.0))
+    }
+
+    func earliestStageCheck() throws -> Date? {
+        state.customers.values.compactMap(\.facts.stageCheckAt).min()
+    }
+
     func recentMessages(customerID: String, since: Date) throws -> [RecentMessage] {
         state.outbox.values
             .filter {

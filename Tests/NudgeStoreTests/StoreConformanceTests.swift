@@ -296,6 +296,23 @@ struct StoreConformanceTests {
         #expect(try store.read { try $0.recentMessages(customerID: "c1", since: t0 - 7 * 86_400) }.count == 3)
         #expect(try store.read { try $0.recentMessages(customerID: "nobody", since: .distantPast) }.isEmpty)
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func stageChecksAreFoundByTheirTime(kind: StoreKind) throws {
+        let store = try kind.make()
+        try store.write { tx in
+            for (id, at) in [("late", t0 + 300), ("early", t0 + 100), ("none", nil), ("mid", t0 + 200)] {
+                var customer = sampleCustomer(id)
+                customer.facts.stageCheckAt = at
+                try tx.saveCustomer(customer)
+            }
+        }
+        #expect(try store.read { try $0.earliestStageCheck() } == t0 + 100)
+        #expect(try store.read { try $0.customersDueForStageCheck(at: t0 + 200, limit: 10) } == ["early", "mid"])
+        #expect(try store.read { try $0.customersDueForStageCheck(at: t0 + 1000, limit: 2) } == ["early", "mid"])
+        #expect(try store.read { try $0.customersDueForStageCheck(at: t0, limit: 10) }.isEmpty)
+        #expect(try store.read { try $0.customer("mid") }?.facts.stageCheckAt == t0 + 200)
+    }
 }
 
 @Suite("SQLite store")

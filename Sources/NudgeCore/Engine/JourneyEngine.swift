@@ -79,7 +79,7 @@ public struct JourneyEngine: Sendable {
     }
 
     /// Stage, exits, then enrollments, for one customer after `event` (or a profile change).
-    private func react(
+    func react(
         to event: Event?, customer: inout Customer, in tx: any StoreTransaction, now: Date,
         summary: inout IngestSummary
     ) throws {
@@ -127,6 +127,7 @@ public struct JourneyEngine: Sendable {
     /// Evaluates the stage rules; on a change, records it and returns the new stage.
     @discardableResult
     public func updateStage(of customer: inout Customer, in tx: any StoreTransaction, now: Date) throws -> String? {
+        customer.facts.stageCheckAt = StageEvaluator.nextCheck(of: customer, rules: campaigns.stages, now: now)
         guard let stage = StageEvaluator.stage(of: customer, rules: campaigns.stages, now: now),
             stage != customer.stage
         else { return nil }

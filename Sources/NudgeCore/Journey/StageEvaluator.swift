@@ -9,4 +9,11 @@ public enum StageEvaluator {
         let roots = ConditionRoots.of(customer: customer)
         return rules.rules.first { $0.condition.holds(in: roots, now: now) }?.name
     }
+
+    /// The next moment after `now` at which the customer's stage may change by time alone (`since(…)` and `now`
+    /// thresholds of any rule); nil when only new data can change it.
+    public static func nextCheck(of customer: Customer, rules: StageRules, now: Date) -> Date? {
+        let roots = ConditionRoots.of(customer: customer)
+        return rules.rules.flatMap { $0.condition.changeTimes(in: roots, now: now) }.min()
+    }
 }

@@ -77,6 +77,9 @@ public struct CustomerFacts: Sendable, Hashable {
     /// Channels unsubscribed from; `allMarketing` covers every channel.
     public var unsubscribed: Set<Channel> = []
     public var unsubscribedFromAll: Bool = false
+    /// The next moment the customer's stage may change by time alone (a `since(…)` or `now` threshold in the
+    /// stage rules), when there is one: the stage sweep re-evaluates the customer then.
+    public var stageCheckAt: Date?
 
     public init() {}
 

@@ -51,6 +51,10 @@ public protocol StoreReader {
     /// A customer's messages created at or after `since` that were not refused or given up (queued, being sent
     /// or sent), oldest first: what frequency caps count.
     func recentMessages(customerID: String, since: Date) throws -> [RecentMessage]
+    /// Customers whose stage may have changed by time alone at `now` (`stageCheckAt` reached), earliest first.
+    func customersDueForStageCheck(at now: Date, limit: Int) throws -> [String]
+    /// The earliest `stageCheckAt` of any customer.
+    func earliestStageCheck() throws -> Date?
     /// Rows with `seq` greater than `after`, in `seq` order.
     func dispatchLog(after seq: Int64, filter: DispatchLogFilter, limit: Int) throws -> [DispatchLogEntry]
     /// The last `limit` rows for one customer, newest first.

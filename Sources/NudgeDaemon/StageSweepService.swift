@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import NudgeCore
+import NudgeServer
+import ServiceLifecycle
+
+/// Notices stage changes that need only time to pass (`since(customer.last_purchase_at) > 90d`): sleeps until
+/// the earliest customer's `stageCheckAt`, or at most `stage_sweep`, then re-evaluates only the customers due,
+/// found by index (never a scan of every customer).
+struct StageSweepService: Service {
+    let database: DatabaseQueue
+    let runtime: RuntimeState
+    /// The longest sleep: a new customer's check time is noticed within it.
+    let interval: TimeInterval
+    /// Woken when the sweep enrolled customers.
+    let schedulerWake: WakeSignal
+    let logger: Logger
+    let now: @Sendable () -> Date
+    /// Signalled after ingest: a new customer may be due sooner than the sweep planned to wake.
+    let wake: WakeSignal
+    var batchSize = 500
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                do {
+                    let engine = runtime.engine
+                    let moment = now()
+                    let summary = try await database.write { [batchSize] tx in
+                        try engine.sweepStages(in: tx, now: moment, limit: batchSize)
+                    }
+                    if summary.stageChanges > 0 {
+                        logger.info(
+                            "stage sweep",
+                            metadata: [
+                                "checked": "\(summary.checked)", "stage_changes": "\(summary.stageChanges)",
+                                "enrolled": "\(summary.enrollments)", "exits": "\(summary.exits)",
+                            ])
+                    }
+                    if summary.enrollments > 0 || summary.exits > 0 { schedulerWake.signal() }
+                    if summary.checked == batchSize { continue }
+                    let next = try await database.read { try $0.earliestStageCheck() }
+                    let wait = min(interval, next.map { $0.timeIntervalSince(now()) } ?? interval)
+                    // A check time already past that found nobody to check would otherwise loop without pause.
+                    await wake.wait(seconds: max(summary.checked == 0 ? 1 : 0, wait))
+                } catch {
+                    logger.error("stage sweep failed; retrying in 1s", metadata: ["error": "\(error)"])
+                    await wake.wait(seconds: 1)
+                }
+            }
+        } onGracefulShutdown: {
+            wake.signal()
+        }
+    }
+}
