@@ -83,7 +83,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         // The real binary end to end: HTTP, files, signals.
-        .testTarget(name: "IntegrationTests", dependencies: ["NudgeCore", "NudgeTesting"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["NudgeCore", "NudgeTesting", "CSQLite"]),
     ],
     swiftLanguageModes: [.v6]
 )

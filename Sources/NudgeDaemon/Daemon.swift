@@ -53,8 +53,11 @@ public enum Daemon {
     ) async -> Int32 {
         do {
             try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+            let directoryLock = try DataDirectoryLock(directory: config.dataDirectory)
+            defer { withExtendedLifetime(directoryLock) {} }
             let databasePath = (config.dataDirectory as NSString).appendingPathComponent("nudge.sqlite")
             let store = try SQLiteStore(path: databasePath)
+            try requeueInterruptedSends(store: store, logger: logger)
             let token = try StoredSecret.apiToken(configured: config.apiToken, dataDirectory: config.dataDirectory)
             let unsubscribeSecret = try StoredSecret.unsubscribeSecret(
                 configured: config.unsubscribe.secret, dataDirectory: config.dataDirectory
@@ -151,6 +154,22 @@ public enum Daemon {
             logger.critical("nudge stopped on an error", metadata: ["error": "\(error)"])
             print("nudge: \(error)")
             return 1
+        }
+    }
+}
+
+extension Daemon {
+    /// Messages left `sending` were in flight when the previous daemon on this database died (the data directory
+    /// lock says no other process holds them): they go back to the queue now instead of after their lease, and
+    /// may reach their recipients twice (SPEC §9: only messages in flight at a crash).
+    static func requeueInterruptedSends(store: any Store, logger: Logger) throws {
+        let released = try store.write { try $0.releaseAllLeases() }
+        guard !released.isEmpty else { return }
+        logger.warning(
+            "messages in flight when nudge last stopped go out again; they may arrive twice",
+            metadata: ["count": "\(released.count)"])
+        for message in released {
+            logger.info("message returned to the queue after a crash", metadata: ["message.key": "\(message.key)"])
         }
     }
 }

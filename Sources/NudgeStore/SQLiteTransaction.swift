@@ -348,6 +348,12 @@ struct SQLiteTransaction: StoreTransaction {
         ).rows([.from(now)], Self.readMessage)
     }
 
+    func releaseAllLeases() throws -> [OutboxMessage] {
+        try db.statement(
+            "UPDATE outbox SET state = 'queued', lease_until = NULL WHERE state = 'sending' RETURNING \(Self.messageColumns)"
+        ).rows([], Self.readMessage).sorted { $0.id < $1.id }
+    }
+
     func earliestLeaseEnd() throws -> Date? {
         try db.statement("SELECT MIN(lease_until) FROM outbox WHERE state = 'sending'").first { $0.optionalDate(0) }
             ?? nil

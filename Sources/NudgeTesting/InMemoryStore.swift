@@ -231,6 +231,16 @@ final class MemoryTransaction: StoreTransaction {
         }
     }
 
+    func releaseAllLeases() throws -> [OutboxMessage] {
+        state.outbox.values.filter { $0.state == .sending }.sorted { $0.id < $1.id }.map { message in
+            var released = message
+            released.state = .queued
+            released.leaseUntil = nil
+            state.outbox[released.id] = released
+            return released
+        }
+    }
+
     func appendLog(_ entry: DispatchLogEntry) throws -> Int64 {
         var stored = entry
         stored.seq = (state.log.last?.seq ?? 0) + 1

@@ -249,6 +249,25 @@ import Testing
         #expect(try await first.stop() == 0)
     }
 
+    @Test func aSecondDaemonOnTheSameDatabaseSaysWhy() async throws {
+        let first = try DaemonProcess()
+        try first.start()
+        try await first.waitUntilReady()
+        let second = try DaemonProcess()
+        let config = second.directory.appendingPathComponent("nudge.yml")
+        let shared = first.directory.appendingPathComponent("var").path
+        try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "data_dir: ./var", with: "data_dir: \(shared)")
+            .write(to: config, atomically: true, encoding: .utf8)
+        try second.start()
+        try await second.waitUntilExit()
+        #expect(second.process.terminationStatus == 1)
+        #expect(
+            second.output.contains(
+                "another nudge (pid \(first.process.processIdentifier)) is running on the data directory \(shared)"))
+        #expect(try await first.request("GET", "/readyz").status == 200)
+        #expect(try await first.stop() == 0)
+    }
+
     @Test func systemdIsToldWhenTheDaemonIsReadyAndWhenItStops() async throws {
         let socketPath = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8))").path
         let listener = try NotifySocket(path: socketPath)

@@ -21,7 +21,8 @@ final class DaemonProcess: @unchecked Sendable {
     let directory: URL
     let port: Int
     let token: String
-    let process = Process()
+    /// The current run of the daemon; each `start()` begins a new one on the same workspace.
+    private(set) var process = Process()
     let logFile: URL
     /// Variables given to the daemon (secrets for `${…}` in the configuration); other commands get them too.
     private(set) var environment: [String: String] = [:]
@@ -49,10 +50,17 @@ final class DaemonProcess: @unchecked Sendable {
         logFile = directory.appendingPathComponent("daemon.log")
     }
 
+    /// Starts the daemon; after it has exited (`crash()`, `stop()`), starts it again on the same workspace, its
+    /// output appended to the same log.
     func start(environment: [String: String] = [:]) throws {
         self.environment = environment
-        _ = files.createFile(atPath: logFile.path, contents: nil)
+        if process.processIdentifier != 0 {
+            precondition(!process.isRunning, "the daemon is still running")
+            process = Process()
+        }
+        if !files.fileExists(atPath: logFile.path) { _ = files.createFile(atPath: logFile.path, contents: nil) }
         let log = try FileHandle(forWritingTo: logFile)
+        log.seekToEndOfFile()
         process.executableURL = Self.binary
         process.arguments = ["run", "--config", directory.appendingPathComponent("nudge.yml").path]
         process.currentDirectoryURL = directory
@@ -69,7 +77,9 @@ final class DaemonProcess: @unchecked Sendable {
     var output: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     /// Polls `condition` until it holds or `seconds` pass (real processes need real time; nothing sleeps blindly).
-    func waitUntil(_ seconds: Double = 20, _ what: String, _ condition: () async throws -> Bool) async throws {
+    func waitUntil(
+        _ seconds: Double = 20, _ what: String, every interval: Double = 0.05, _ condition: () async throws -> Bool
+    ) async throws {
         let deadline = Date() + seconds
         while Date() < deadline {
             if try await condition() { return }
@@ -77,7 +87,7 @@ final class DaemonProcess: @unchecked Sendable {
                 Issue.record("the daemon exited (\(process.terminationStatus)) while waiting for \(what):\n\(output)")
                 throw DaemonTestError.exited
             }
-            try await Task.sleep(nanoseconds: 50_000_000)
+            try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
         }
         Issue.record("timed out waiting for \(what); daemon output:\n\(output)")
         throw DaemonTestError.timeout(what)
@@ -98,6 +108,12 @@ final class DaemonProcess: @unchecked Sendable {
         signal(SIGTERM)
         try await waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// SIGKILL: the daemon dies at once, whatever it was doing; returns when it has exited.
+    func crash() async throws {
+        signal(SIGKILL)
+        try await waitUntilExit()
     }
 
     func waitUntilExit() async throws {

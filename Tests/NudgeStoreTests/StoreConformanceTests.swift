@@ -228,6 +228,33 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func releasingAllLeasesQueuesEveryMessageBeingSentAndNothingElse(kind: StoreKind) throws {
+        let store = try kind.make()
+        try store.write { tx in
+            try tx.saveCustomer(sampleCustomer())
+            for key in ["k1", "k2", "k3", "k4"] { _ = try tx.enqueue(sampleMessage(key: key)) }
+        }
+        let claimed = try store.write { try $0.claimMessages(channel: .email, now: t0, leaseUntil: t0 + 3600, limit: 3) }
+        #expect(claimed.map(\.key) == ["k1", "k2", "k3"])
+        #expect(try store.write { try $0.finishAttempt(messageID: claimed[0].id, state: .sent, attempts: 1, nextAttemptAt: nil) })
+
+        // Leases far from their end are released too: the process that held them is gone.
+        let released = try store.write { try $0.releaseAllLeases() }
+        #expect(released.map(\.key) == ["k2", "k3"])
+        #expect(released.allSatisfy { $0.state == .queued && $0.leaseUntil == nil && $0.attempts == 0 })
+        #expect(try store.read { try $0.message(key: "k1") }?.state == .sent)
+        #expect(try store.read { try $0.message(key: "k2") }?.state == .queued)
+        #expect(try store.read { try $0.message(key: "k2") }?.nextAttemptAt == t0)
+        #expect(try store.read { try $0.earliestLeaseEnd() } == nil)
+        // A late result of the dead process's attempt is refused; the message goes out again.
+        #expect(!(try store.write { try $0.finishAttempt(messageID: claimed[1].id, state: .sent, attempts: 1, nextAttemptAt: nil) }))
+        let again = try store.write { try $0.claimMessages(channel: .email, now: t0, leaseUntil: t0 + 60, limit: 10) }
+        #expect(again.map(\.key) == ["k2", "k3", "k4"])
+        #expect(try store.write { try $0.releaseAllLeases() }.count == 3)
+        #expect(try store.write { try $0.releaseAllLeases() }.isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func theDispatchLogIsReadBySeqWithFilters(kind: StoreKind) throws {
         let store = try kind.make()
         let seqs = try store.write { tx in

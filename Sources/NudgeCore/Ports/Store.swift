@@ -95,6 +95,10 @@ public protocol StoreTransaction: StoreReader {
     ) throws -> Bool
     /// Returns messages whose lease ended before `now` to the queue; returns them.
     func releaseExpiredLeases(now: Date) throws -> [OutboxMessage]
+    /// Returns every message being sent to the queue, whatever its lease, and returns them. Only for a process that
+    /// knows no other holds leases on this store: the one daemon on its database, at start, after the previous
+    /// process died mid-send.
+    func releaseAllLeases() throws -> [OutboxMessage]
     /// Appends a row to the dispatch log and returns its `seq`.
     @discardableResult func appendLog(_ entry: DispatchLogEntry) throws -> Int64
 }
