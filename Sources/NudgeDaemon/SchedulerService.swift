@@ -43,6 +43,14 @@ struct SchedulerService: Service {
 
     private func log(_ result: JourneyEngine.StepResult) {
         guard let entry = result.log else {
+            if case .skipped(let removed, let next) = result.outcome {
+                logger.info(
+                    "step removed from the campaign; skipped",
+                    metadata: [
+                        "campaign.id": "\(result.enrollment.campaign)", "customer.id": "\(result.enrollment.customerID)",
+                        "step.id": "\(removed)", "next_step": "\(next ?? "none: enrollment completed")",
+                    ])
+            }
             if case .ended(let reason) = result.outcome {
                 logger.info(
                     "enrollment ended",

@@ -6,8 +6,10 @@ extension JourneyEngine {
         case queued(messageKey: String)
         case deferred(until: Date, reason: SuppressionReason)
         case suppressed(SuppressionReason)
-        /// The enrollment has nothing left to do (its campaign or step is gone).
+        /// The enrollment has nothing left to do (its campaign or customer is gone).
         case ended(reason: String)
+        /// The step it waited for was removed by a reload: it moved on to `next`, or completed when nil.
+        case skipped(removedStep: String, next: String?)
     }
 
     /// One due enrollment and what became of it.
@@ -41,10 +43,11 @@ extension JourneyEngine {
         guard let campaign = campaigns.campaign(enrollment.campaign), campaign.enabled else {
             return try end(&enrollment, reason: "campaign_unavailable", in: tx)
         }
-        guard let stepID = enrollment.nextStep, let step = campaign.steps.first(where: { $0.id == stepID }),
-            let customer = try tx.customer(enrollment.customerID)
-        else {
-            return try end(&enrollment, reason: "step_removed", in: tx)
+        guard let stepID = enrollment.nextStep, let customer = try tx.customer(enrollment.customerID) else {
+            return try end(&enrollment, reason: "customer_unavailable", in: tx)
+        }
+        guard let step = campaign.steps.first(where: { $0.id == stepID }) else {
+            return try skipRemovedStep(&enrollment, in: campaign, customer: customer, tx: tx, now: now)
         }
 
         let decision = StepDecider.decide(
@@ -105,6 +108,34 @@ extension JourneyEngine {
             campaigns.campaign(message.campaign)?.steps.first { $0.id == message.step }?.capExempt != true
         }
         return FrequencyCaps.earliestAllowed(channel: channel, recent: recent, limits: policy.limits, now: now)
+    }
+
+    /// The step an enrollment waits for was removed from its (reloaded) campaign: it continues with the first step
+    /// after the last one it passed (a decision in the log since it enrolled), in the campaign's new order, or
+    /// completes when there is none. Nothing already sent is sent again: outbox keys are per step and enrollment.
+    private func skipRemovedStep(
+        _ enrollment: inout Enrollment, in campaign: Campaign, customer: Customer, tx: any StoreTransaction, now: Date
+    ) throws -> StepOutcome {
+        let removed = enrollment.nextStep ?? ""
+        let passed = Set(
+            try tx.recentDispatches(customerID: customer.id, limit: 1000).filter {
+                $0.campaign == campaign.id && $0.at >= enrollment.enrolledAt && $0.status != .deferred
+            }.map(\.step))
+        // Steps before the last one it passed (in the new order) stay behind it.
+        let resume = campaign.steps.lastIndex { passed.contains($0.id) }.map { $0 + 1 } ?? 0
+        guard let next = campaign.steps[resume...].first(where: { !passed.contains($0.id) }) else {
+            enrollment.nextStep = nil
+            enrollment.nextDueAt = nil
+            enrollment.state = .completed
+            enrollment.endReason = "step_removed"
+            try tx.updateEnrollment(enrollment)
+            return .skipped(removedStep: removed, next: nil)
+        }
+        enrollment.nextStep = next.id
+        enrollment.nextDueAt = EnrollmentDecider.scheduledAt(
+            step: next, triggeredAt: enrollment.triggeredAt, customer: customer, policy: schedulingPolicy, now: now)
+        try tx.updateEnrollment(enrollment)
+        return .skipped(removedStep: removed, next: next.id)
     }
 
     /// Moves the enrollment to its next step, or completes it after the last one.
