@@ -4,9 +4,10 @@ import NudgeCore
 import NudgeServer
 import ServiceLifecycle
 
-/// Notices stage changes that need only time to pass (`since(customer.last_purchase_at) > 90d`): sleeps until
-/// the earliest customer's `stageCheckAt`, or at most `stage_sweep`, then re-evaluates only the customers due,
-/// found by index (never a scan of every customer).
+/// The work that only time brings: stage changes that need only time to pass
+/// (`since(customer.last_purchase_at) > 90d`) and dated promotions (`schedule` triggers). Sleeps until the
+/// earliest customer's `stageCheckAt` or the next promotion's start, at most `stage_sweep`, then re-evaluates
+/// only the customers due, found by index (never a scan of every customer), and enrolls promotions in batches.
 struct StageSweepService: Service {
     let database: DatabaseQueue
     let runtime: RuntimeState
@@ -26,8 +27,14 @@ struct StageSweepService: Service {
                 do {
                     let engine = runtime.engine
                     let moment = now()
-                    let summary = try await database.write { [batchSize] tx in
-                        try engine.sweepStages(in: tx, now: moment, limit: batchSize)
+                    let (summary, scheduled) = try await database.write { [batchSize] tx in
+                        (
+                            try engine.sweepStages(in: tx, now: moment, limit: batchSize),
+                            try engine.runSchedules(in: tx, now: moment, limit: batchSize)
+                        )
+                    }
+                    if scheduled.enrollments > 0 {
+                        logger.info("dated promotions", metadata: ["enrolled": "\(scheduled.enrollments)"])
                     }
                     if summary.stageChanges > 0 {
                         logger.info(
@@ -37,9 +44,12 @@ struct StageSweepService: Service {
                                 "enrolled": "\(summary.enrollments)", "exits": "\(summary.exits)",
                             ])
                     }
-                    if summary.enrollments > 0 || summary.exits > 0 { schedulerWake.signal() }
-                    if summary.checked == batchSize { continue }
-                    let next = try await database.read { try $0.earliestStageCheck() }
+                    if summary.enrollments > 0 || summary.exits > 0 || scheduled.enrollments > 0 {
+                        schedulerWake.signal()
+                    }
+                    if summary.checked == batchSize || scheduled.more { continue }
+                    let stageCheck = try await database.read { try $0.earliestStageCheck() }
+                    let next = [stageCheck, engine.nextScheduleStart(after: moment)].compactMap { $0 }.min()
                     let wait = min(interval, next.map { $0.timeIntervalSince(now()) } ?? interval)
                     // A check time already past that found nobody to check would otherwise loop without pause.
                     await wake.wait(seconds: max(summary.checked == 0 ? 1 : 0, wait))

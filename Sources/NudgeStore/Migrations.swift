@@ -5,7 +5,16 @@ enum Migrations {
         (1, v1),
         (2, v2),
         (3, v3),
+        (4, v4),
     ]
+    /// Dated promotions enroll customers in batches and must never enroll anyone twice, across restarts.
+    static let v4 = """
+        CREATE TABLE schedule_runs (
+            campaign TEXT PRIMARY KEY,
+            cursor TEXT NOT NULL,
+            done INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """
     /// The next moment a customer's stage can change by time alone, found without scanning every customer.
     static let v3 = """
         ALTER TABLE customer_facts ADD COLUMN stage_check_at REAL;

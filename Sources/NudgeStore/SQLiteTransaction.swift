@@ -122,6 +122,27 @@ struct SQLiteTransaction: StoreTransaction {
         ).rows([.from(now), .integer(Int64(limit))]) { $0.text(0) }
     }
 
+    func customerIDs(after: String, limit: Int) throws -> [String] {
+        try db.statement("SELECT id FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2").rows(
+            [.text(after), .integer(Int64(limit))]
+        ) { $0.text(0) }
+    }
+
+    func scheduleRun(campaign: String) throws -> ScheduleRun? {
+        try db.statement("SELECT campaign, cursor, done FROM schedule_runs WHERE campaign = ?1").first([.text(campaign)]) {
+            ScheduleRun(campaign: $0.text(0), cursor: $0.text(1), done: $0.int(2) != 0)
+        }
+    }
+
+    func saveScheduleRun(_ run: ScheduleRun) throws {
+        try db.statement(
+            """
+            INSERT INTO schedule_runs (campaign, cursor, done) VALUES (?1, ?2, ?3)
+            ON CONFLICT (campaign) DO UPDATE SET cursor = ?2, done = ?3
+            """
+        ).run([.text(run.campaign), .text(run.cursor), .from(run.done)])
+    }
+
     func earliestStageCheck() throws -> Date? {
         try db.statement("SELECT MIN(stage_check_at) FROM customer_facts").first([]) { $0.optionalDate(0) } ?? nil
     }

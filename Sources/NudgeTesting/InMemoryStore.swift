@@ -38,6 +38,7 @@ struct MemoryState {
     var outboxKeys: [String: Int64] = [:]
     var nextMessageID: Int64 = 1
     var log: [DispatchLogEntry] = []
+    var scheduleRuns: [String: ScheduleRun] = [:]
 }
 
 extension MemoryState {
@@ -98,6 +99,18 @@ final class MemoryTransaction: StoreTransaction {
         Array(
             state.customers.values.compactMap { customer in customer.facts.stageCheckAt.map { (customer.id, $0) } }
                 .filter { $0.1 <= now }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(limit).map(\.0))
+    }
+
+    func customerIDs(after: String, limit: Int) throws -> [String] {
+        Array(state.customers.keys.filter { $0 > after }.sorted().prefix(limit))
+    }
+
+    func scheduleRun(campaign: String) throws -> ScheduleRun? {
+        state.scheduleRuns[campaign]
+    }
+
+    func saveScheduleRun(_ run: ScheduleRun) throws {
+        state.scheduleRuns[run.campaign] = run
     }
 
     func earliestStageCheck() throws -> Date? {

@@ -340,6 +340,24 @@ struct StoreConformanceTests {
         #expect(try store.read { try $0.customersDueForStageCheck(at: t0, limit: 10) }.isEmpty)
         #expect(try store.read { try $0.customer("mid") }?.facts.stageCheckAt == t0 + 200)
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func customersPageByIDAndScheduleRunsRoundTrip(kind: StoreKind) throws {
+        let store = try kind.make()
+        try store.write { tx in
+            for id in ["c3", "c1", "khách-2", "c2"] { try tx.saveCustomer(sampleCustomer(id)) }
+        }
+        #expect(try store.read { try $0.customerIDs(after: "", limit: 2) } == ["c1", "c2"])
+        #expect(try store.read { try $0.customerIDs(after: "c2", limit: 10) } == ["c3", "khách-2"])
+        #expect(try store.read { try $0.customerIDs(after: "khách-2", limit: 10) }.isEmpty)
+
+        #expect(try store.read { try $0.scheduleRun(campaign: "black-friday") } == nil)
+        try store.write { try $0.saveScheduleRun(ScheduleRun(campaign: "black-friday", cursor: "c2")) }
+        try store.write { try $0.saveScheduleRun(ScheduleRun(campaign: "black-friday", cursor: "c3", done: true)) }
+        #expect(
+            try store.read { try $0.scheduleRun(campaign: "black-friday") }
+                == ScheduleRun(campaign: "black-friday", cursor: "c3", done: true))
+    }
 }
 
 @Suite("SQLite store")

@@ -55,6 +55,10 @@ public protocol StoreReader {
     func customersDueForStageCheck(at now: Date, limit: Int) throws -> [String]
     /// The earliest `stageCheckAt` of any customer.
     func earliestStageCheck() throws -> Date?
+    /// Customer ids greater than `after`, in order (the empty string starts at the first).
+    func customerIDs(after: String, limit: Int) throws -> [String]
+    /// How far a schedule trigger has got, or nil before it first fired.
+    func scheduleRun(campaign: String) throws -> ScheduleRun?
     /// Rows with `seq` greater than `after`, in `seq` order.
     func dispatchLog(after seq: Int64, filter: DispatchLogFilter, limit: Int) throws -> [DispatchLogEntry]
     /// The last `limit` rows for one customer, newest first.
@@ -101,6 +105,8 @@ public protocol StoreTransaction: StoreReader {
     func releaseAllLeases() throws -> [OutboxMessage]
     /// Appends a row to the dispatch log and returns its `seq`.
     @discardableResult func appendLog(_ entry: DispatchLogEntry) throws -> Int64
+    /// Records how far a schedule trigger has got.
+    func saveScheduleRun(_ run: ScheduleRun) throws
 }
 
 extension StoreTransaction {
