@@ -127,10 +127,9 @@ public struct JourneyEngine: Sendable {
     /// Evaluates the stage rules; on a change, records it and returns the new stage.
     @discardableResult
     public func updateStage(of customer: inout Customer, in tx: any StoreTransaction, now: Date) throws -> String? {
-        customer.facts.stageCheckAt = StageEvaluator.nextCheck(of: customer, rules: campaigns.stages, now: now)
-        guard let stage = StageEvaluator.stage(of: customer, rules: campaigns.stages, now: now),
-            stage != customer.stage
-        else { return nil }
+        let evaluated = StageEvaluator.evaluate(customer, rules: campaigns.stages, now: now)
+        customer.facts.stageCheckAt = evaluated.nextCheck
+        guard let stage = evaluated.stage, stage != customer.stage else { return nil }
         try tx.appendStageChange(StageChange(customerID: customer.id, from: customer.stage, to: stage, at: now))
         customer.stage = stage
         customer.stageEnteredAt = now
