@@ -11,19 +11,7 @@ import Testing
         try daemon.start()
         try await daemon.waitUntilReady()
         let scenario = DaemonEndToEndTests()
-        let customer = try #require(
-            (1...10_000).map { "unsub-\($0)" }.first {
-                Assignment.arm(campaign: "phone-accessories", customerID: $0, holdout: 0.1) == .treatment
-            })
-        #expect(
-            try await daemon.request(
-                "PUT", "/v1/products/CASE-01",
-                body: #"{"name": "Ốp lưng", "category": "case", "price": 250000, "cost": 100000}"#
-            ).status == 200)
-        let profile = scenario.profile(name: "Lan", zone: scenario.zone(whereItIsNow: 14))
-        #expect(try await daemon.request("PUT", "/v1/customers/\(customer)", body: profile).status == 200)
-        let purchase = scenario.purchase("o1", customer: customer, at: scenario.now - 22 * 86_400)
-        #expect(try await daemon.request("POST", "/v1/events", body: purchase).status == 202)
+        let customer = try await scenario.customerDueForAccessoriesEmail(daemon, prefix: "unsub")
         try await daemon.waitUntil(20, "the accessories email") { !daemon.outbox("email").isEmpty }
 
         // The email carries the RFC 8058 headers with a link to this daemon.
