@@ -7,7 +7,7 @@ APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config tzdata
 PEER_PACKAGES := postfix kannel kannel-extras nginx-light libnginx-mod-http-echo wrk openssl curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps peer-deps build run check test bench-ingest format clean
+.PHONY: all deps peer-deps build run check test bench-ingest bench-dispatch format clean
 
 all: build
 
@@ -56,6 +56,12 @@ test: deps peer-deps
 bench-ingest: deps
 	$(SWIFT) build -c release --product nudge
 	python3 Benchmarks/bench-ingest.py
+
+# Not a test: how fast the release daemon empties its outbox to Postfix's smtp-sink (and, with the http transport,
+# to the nginx sink), against smtp-source and wrk measured in the same run (prints a table).
+bench-dispatch: deps peer-deps
+	$(SWIFT) build -c release --product nudge
+	python3 Benchmarks/bench-dispatch.py
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

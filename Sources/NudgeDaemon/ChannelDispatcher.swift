@@ -3,9 +3,9 @@ import Logging
 import NudgeCore
 import NudgeServer
 
-/// Delivers one channel's queued messages: at most `concurrency` in flight, started no faster than `rate`, with
-/// the outcomes written in batches. Each channel runs its own dispatcher, so a slow, failing or hung gateway holds
-/// up only its own channel.
+/// Delivers one channel's queued messages: at most `concurrency` in flight (plus the transport's `readyAhead`,
+/// prepared and waiting for a connection), started no faster than `rate`, with the outcomes written in batches.
+/// Each channel runs its own dispatcher, so a slow, failing or hung gateway holds up only its own channel.
 struct ChannelDispatcher: Sendable {
     let channel: Channel
     let transport: any MessageTransport
@@ -29,20 +29,32 @@ struct ChannelDispatcher: Sendable {
         var latency: Int
     }
 
-    /// What woke the loop while messages were in flight.
+    /// What woke the loop.
     private enum Wakeup: Sendable {
         case finished(Attempt)
+        /// Outcomes written and, when asked for, more messages claimed.
+        case stored(claimed: [OutboxMessage], asked: Int)
         case signalled
     }
 
     /// Runs until `isStopping()` is true, then lets in-flight attempts finish, records them and returns the
     /// messages it had claimed but not started to the queue.
+    ///
+    /// Writing outcomes and claiming more (one transaction) runs beside the attempts, never in their way: the next
+    /// batch is claimed while the last `concurrency` messages of the current one are still to start, so every
+    /// connection stays busy while the database works.
     func run(isStopping: @escaping @Sendable () -> Bool) async {
         var bucket = rate.flatMap { TokenBucket(rate: $0) }
         var claimed: [OutboxMessage] = []
         var next = 0
         var finished: [Attempt] = []
         var inFlight = 0
+        /// A write (and claim) is running; one at a time.
+        var storing = false
+        /// The last claim came back short: the queue had nothing more due. Claim again only once every claimed
+        /// message has started and something happened (an attempt finished, a signal, a deadline).
+        var queueEmpty = false
+        var poked = true
         var listening = false
         var listeningUntil = Date.distantFuture
 
@@ -51,7 +63,7 @@ struct ChannelDispatcher: Sendable {
                 let stopping = isStopping() || Task.isCancelled
                 // Start what the concurrency and the rate allow.
                 var rateWait: Date?
-                while !stopping, inFlight < concurrency, next < claimed.count {
+                while !stopping, inFlight < slots, next < claimed.count {
                     if let later = bucket?.take(now: now()) {
                         rateWait = later
                         break
@@ -61,28 +73,33 @@ struct ChannelDispatcher: Sendable {
                     inFlight += 1
                     group.addTask { .finished(await attempt(message)) }
                 }
-                let needWork = !stopping && next == claimed.count
-                if needWork || finished.count >= flushEvery || (inFlight == 0 && !finished.isEmpty) {
-                    let more = await flushAndClaim(finished, claim: needWork ? batchSize : 0)
+                let unstarted = claimed.count - next
+                let claim = !stopping && (queueEmpty ? unstarted == 0 && poked : unstarted <= refillBelow)
+                let flush = finished.count >= flushEvery || (inFlight == 0 && !finished.isEmpty)
+                if !storing, claim || flush {
+                    storing = true
+                    poked = false
+                    let outcomes = finished
                     finished.removeAll(keepingCapacity: true)
-                    if needWork {
-                        claimed = more
-                        next = 0
-                        if !claimed.isEmpty { continue }
-                    }
+                    let asked = claim ? batchSize : 0
+                    group.addTask { .stored(claimed: await flushAndClaim(outcomes, claim: asked), asked: asked) }
                 }
-                if stopping, inFlight == 0 { break }
+                if stopping, inFlight == 0, !storing, finished.isEmpty { break }
                 if !stopping {
-                    // Sleep until a token, the next due message or new work, unless an attempt finishes first.
+                    // Sleep until a token, the next due message or new work, unless an attempt or the database
+                    // answers first.
                     var until = rateWait
-                    if inFlight == 0, until == nil { until = await nextDue() }
+                    if inFlight == 0, !storing, unstarted == 0, until == nil { until = await nextDue() }
                     let deadline = until ?? now() + 3600
                     if listening {
                         // The pending wait ends too late: end it now; the next turn waits for the right time.
                         if deadline < listeningUntil { wake.signal() }
                     } else {
                         let seconds = deadline.timeIntervalSince(now())
-                        if seconds <= 0 { continue }
+                        if seconds <= 0 {
+                            poked = true
+                            continue
+                        }
                         listening = true
                         listeningUntil = deadline
                         group.addTask { [wake] in
@@ -95,8 +112,18 @@ struct ChannelDispatcher: Sendable {
                 case .finished(let attempt):
                     inFlight -= 1
                     finished.append(attempt)
+                    poked = true
+                case .stored(let more, let asked):
+                    storing = false
+                    if asked > 0 {
+                        queueEmpty = more.count < asked
+                        claimed.removeFirst(next)
+                        next = 0
+                        claimed += more
+                    }
                 case .signalled:
                     listening = false
+                    poked = true
                 case nil:
                     break
                 }
@@ -106,8 +133,16 @@ struct ChannelDispatcher: Sendable {
         await returnUnstarted(Array(claimed[next...]))
     }
 
+    /// Attempts started and not finished, at most.
+    private var slots: Int { concurrency + max(0, transport.readyAhead) }
+
     /// Messages claimed at once: enough to keep every connection busy between two claims.
-    private var batchSize: Int { max(64, concurrency * 4) }
+    private var batchSize: Int { max(64, slots * 4) }
+
+    /// The next batch is claimed once this few messages of the current one are left to start. A channel with a
+    /// rate starts messages slowly: it claims only when it has started all, so that no claim sits long enough
+    /// for its lease to run out.
+    private var refillBelow: Int { rate == nil ? slots : 0 }
 
     private func attempt(_ message: OutboxMessage) async -> Attempt {
         let started = now()

@@ -24,8 +24,8 @@ public struct LineLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields = metadata
-        if let extra = event.metadata { fields.merge(extra) { $1 } }
+        var fields = event.metadata ?? [:]
+        if !metadata.isEmpty { fields.merge(metadata) { extra, _ in extra } }
         let line: String
         switch format {
         case .logfmt:
@@ -44,7 +44,14 @@ public struct LineLogHandler: LogHandler {
     }
 
     static func logfmtValue(_ text: String) -> String {
-        let needsQuotes = text.isEmpty || text.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
+        // Space, `=`, `"` or a line break (Character.isNewline: U+000A…U+000D, U+0085, U+2028, U+2029).
+        let needsQuotes =
+            text.isEmpty
+            || text.unicodeScalars.contains {
+                let value = $0.value
+                return value == 32 || value == 61 || value == 34 || (10...13).contains(value) || value == 0x85
+                    || value == 0x2028 || value == 0x2029
+            }
         guard needsQuotes else { return text }
         var out = ""
         StoredJSON.writeString(text, to: &out)

@@ -1,33 +1,69 @@
+import Foundation
+
 /// At most `limit` operations at once (a channel's `concurrency`); the others wait their turn in order.
-public actor ConcurrencyLimit {
+///
+/// A lock rather than an actor: a free place is taken and given back without a hop to another executor, which
+/// every delivery would otherwise pay twice.
+public final class ConcurrencyLimit: @unchecked Sendable {
+    private let lock = NSLock()
     private var available: Int
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var firstWaiting = 0
 
     public init(_ limit: Int) {
         available = max(1, limit)
     }
 
     /// Runs `operation` once a place is free, and frees the place when it returns.
-    public nonisolated func run<T: Sendable>(_ operation: @Sendable () async -> T) async -> T {
+    public func run<T: Sendable>(_ operation: @Sendable () async -> T) async -> T {
         await acquire()
         let result = await operation()
-        await release()
+        release()
         return result
     }
 
     private func acquire() async {
-        if available > 0 {
-            available -= 1
-            return
+        if takeFreePlace() { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            // A place may have been freed meanwhile: take it rather than wait for a release that will not come.
+            let taken = lock.withLock {
+                if available > 0 {
+                    available -= 1
+                    return true
+                }
+                waiting.append(continuation)
+                return false
+            }
+            if taken { continuation.resume() }
         }
-        await withCheckedContinuation { waiting.append($0) }
     }
 
-    private func release() {
-        if waiting.isEmpty {
-            available += 1
-        } else {
-            waiting.removeFirst().resume()
+    private func takeFreePlace() -> Bool {
+        lock.withLock {
+            guard available > 0 else { return false }
+            available -= 1
+            return true
         }
+    }
+
+    /// Operations waiting for a place (for tests).
+    var waitingCount: Int { lock.withLock { waiting.count - firstWaiting } }
+
+    /// Passes the place to the longest waiting operation, or frees it.
+    private func release() {
+        let next = lock.withLock { () -> CheckedContinuation<Void, Never>? in
+            guard firstWaiting < waiting.count else {
+                available += 1
+                return nil
+            }
+            let next = waiting[firstWaiting]
+            firstWaiting += 1
+            if firstWaiting == waiting.count {
+                waiting.removeAll(keepingCapacity: true)
+                firstWaiting = 0
+            }
+            return next
+        }
+        next?.resume()
     }
 }

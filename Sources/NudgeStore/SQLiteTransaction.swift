@@ -285,12 +285,14 @@ struct SQLiteTransaction: StoreTransaction {
         """
 
     private static func readMessage(_ row: Statement) throws -> OutboxMessage {
-        let decoder = JSONDecoder()
+        let (recipientJSON, contentJSON) = (row.text(7), row.text(8))
         return OutboxMessage(
             id: row.int(0), key: row.text(1), campaign: row.text(2), step: row.text(3), variant: row.optionalText(4),
             customerID: row.text(5), channel: Channel(rawValue: row.text(6)) ?? .email,
-            recipient: try decoder.decode(Recipient.self, from: Data(row.text(7).utf8)),
-            content: try decoder.decode(MessageContent.self, from: Data(row.text(8).utf8)),
+            recipient: try StoredMessageJSON.recipient(recipientJSON)
+                ?? JSONDecoder().decode(Recipient.self, from: Data(recipientJSON.utf8)),
+            content: try StoredMessageJSON.content(contentJSON)
+                ?? JSONDecoder().decode(MessageContent.self, from: Data(contentJSON.utf8)),
             state: OutboxMessage.State(rawValue: row.text(9)) ?? .queued, attempts: Int(row.int(10)),
             nextAttemptAt: row.date(11), leaseUntil: row.optionalDate(12), createdAt: row.date(13),
             isMarketing: row.int(14) != 0)

@@ -200,6 +200,131 @@ struct EmailDocumentTests {
                 == String(repeating: "a", count: 75) + "=\r\naa")
     }
 
+    /// The straightforward encoder (one string per byte) that the byte-buffer one replaced, as the reference.
+    static func referenceQuotedPrintable(_ text: String) -> String {
+        var lines: [[UInt8]] = [[]]
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 13 || bytes[index] == 10 {
+                lines.append([])
+                if bytes[index] == 13, index + 1 < bytes.count, bytes[index + 1] == 10 { index += 1 }
+            } else {
+                lines[lines.count - 1].append(bytes[index])
+            }
+            index += 1
+        }
+        return lines.map { line in
+            var physical: [String] = []
+            var current = ""
+            for (index, byte) in line.enumerated() {
+                let isLast = index == line.count - 1
+                let literal = (33...126).contains(byte) && byte != 61 || (byte == 32 || byte == 9) && !isLast
+                let token = literal ? String(UnicodeScalar(byte)) : "=" + String(format: "%02X", byte)
+                if current.utf8.count + token.utf8.count > (isLast ? 76 : 75) {
+                    physical.append(current + "=")
+                    current = ""
+                }
+                current += token
+            }
+            return (physical + [current]).joined(separator: "\r\n")
+        }.joined(separator: "\r\n")
+    }
+
+    @Test func quotedPrintableMatchesTheReferenceOnRandomText() {
+        var random = SystemRandomNumberGenerator()
+        let pieces = [
+            "a", "Z", " ", "\t", "=", "\r", "\n", "\r\n", "ả", "₫", "Ố", "😀", ".", "\u{7f}", "\u{1}", "~",
+        ]
+        #expect(QuotedPrintable.encode("") == Self.referenceQuotedPrintable(""))
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0..<300, using: &random)).map { _ in
+                pieces.randomElement(using: &random)!
+            }.joined()
+            #expect(QuotedPrintable.encode(text) == Self.referenceQuotedPrintable(text), "\(Array(text.utf8))")
+        }
+    }
+
+    @Test func theDateHeaderAgreesWithTheCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func viaCalendar(_ date: Date) -> String {
+            let p = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
+            return String(
+                format: "%@, %02d %@ %d %02d:%02d:%02d +0000", weekdays[p.weekday! - 1], p.day!, months[p.month! - 1],
+                p.year!, p.hour!, p.minute!, p.second!)
+        }
+        let fixed: [TimeInterval] = [0, -1, 86_399.999, 951_782_400, 1_795_000_000.5, 4_107_542_399, -2_208_988_800]
+        var random = SystemRandomNumberGenerator()
+        let sampled = (0..<2000).map { _ in TimeInterval.random(in: -2_208_988_800...7_258_118_400, using: &random) }
+        for seconds in fixed + sampled {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(EmailDocument.rfc5322Date(date) == viaCalendar(date), "\(seconds)")
+        }
+        #expect(
+            EmailDocument.rfc5322Date(Date(timeIntervalSince1970: 1_795_000_000)) == "Wed, 18 Nov 2026 11:06:40 +0000")
+    }
+
+    @Test func thePreheaderGoesRightAfterTheBodyTagInAnyCase() {
+        let block = "<div style=\"display:none;max-height:0;overflow:hidden;mso-hide:all\">Ưu đãi</div>"
+        #expect(
+            EmailDocument.withPreheader("Ưu đãi", "<html><BODY class=\"x\"><p>Chào</p></BODY>")
+                == "<html><BODY class=\"x\">\n" + block + "<p>Chào</p></BODY>")
+        #expect(
+            EmailDocument.withPreheader("Ưu đãi", "<b>Chào</b><<Body>x") == "<b>Chào</b><<Body>\n" + block + "x")
+        #expect(EmailDocument.withPreheader("Ưu đãi", "<p>Chào <bod</p>") == block + "\n<p>Chào <bod</p>")
+        #expect(EmailDocument.withPreheader("Ưu đãi", "<body") == block + "\n<body")
+        #expect(EmailDocument.withPreheader(" \n", "<body>x") == "<body>x")
+    }
+
+    @Test func singleLineMatchesTheScalarByScalarRuleOnRandomText() {
+        func reference(_ text: String) -> String {
+            var result = ""
+            var pendingSpace = false
+            for scalar in text.unicodeScalars {
+                if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control {
+                    pendingSpace = true
+                    continue
+                }
+                if pendingSpace, !result.isEmpty { result.unicodeScalars.append(" ") }
+                pendingSpace = false
+                result.unicodeScalars.append(scalar)
+            }
+            return result
+        }
+        let pieces = [
+            "a", "ơ", "Ố", " ", "  ", "\t", "\r\n", "\u{85}", "\u{A0}", "\u{9F}", "\u{1680}", "\u{2003}", "\u{200B}",
+            "\u{2028}", "\u{202F}", "\u{3000}", "\u{7F}", "\u{1}", "😀", "e\u{301}",
+        ]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0..<12, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+                .joined()
+            #expect(TextCleanup.singleLine(text) == reference(text), "\(text.unicodeScalars.map(\.value))")
+        }
+    }
+
+    @Test func tidyTextIsKeptAsItIsAndEverythingElseIsCleaned() {
+        for tidy in ["Shop", "Giam gia 20% cho ban", "a b", "x"] { #expect(TextCleanup.singleLine(tidy) == tidy) }
+        #expect(TextCleanup.singleLine("") == "")
+        #expect(TextCleanup.singleLine(" a  b ") == "a b")
+        #expect(TextCleanup.singleLine("a\r\nBcc: x") == "a Bcc: x")
+        #expect(TextCleanup.singleLine("Khuyến\tmãi\u{7f}") == "Khuyến mãi")
+        #expect(MailHeader.cleanAddress("lan@example.vn") == "lan@example.vn")
+        #expect(MailHeader.cleanAddress(" <lan@ex\r\nample.vn>, x") == "lan@example.vnx")
+        #expect(MailHeader.cleanAddress("lân@ví.vn") == "lân@ví.vn")
+    }
+
+    @Test func base64AgreesWithFoundation() {
+        var random = SystemRandomNumberGenerator()
+        for count in 0..<70 {
+            let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
+            #expect(MailHeader.base64(bytes) == Data(bytes).base64EncodedString())
+        }
+    }
+
     @Test func noHeaderCanBeInjected() throws {
         let content = Self.content(subject: "Hi\r\nBcc: victim@example.com\nX-Evil: 1")
         let raw = Self.build(

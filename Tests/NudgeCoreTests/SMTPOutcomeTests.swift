@@ -106,4 +106,17 @@ import Testing
         #expect(result.header("X-Missing") == nil)
         #expect(TransferResult.transportError(.timeout, message: "").header("Retry-After") == nil)
     }
+
+    @Test func asciiRepliesReadTheSameByBytesAsByCharacters() {
+        let pieces = ["250", "451", "-", " ", "\t", "\r\n", "\n", "\r", "\u{0B}", "\u{0C}", "2.0.0", "Ok", "12", "x"]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0..<10, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+                .joined()
+            let body = Array(text.utf8)
+            #expect(SMTPOutcome.replyText(body) == SMTPOutcome.replyTextByCharacters(body), "\(text.debugDescription)")
+        }
+        #expect(SMTPOutcome.replyText(Array("250 2.0.0 Ok: queued as 4F2A1\r\n".utf8)) == "2.0.0 Ok: queued as 4F2A1")
+        #expect(SMTPOutcome.replyText(Array("550 5.1.1 Không có\r\n".utf8)) == "5.1.1 Không có")
+    }
 }

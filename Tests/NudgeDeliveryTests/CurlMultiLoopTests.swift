@@ -126,6 +126,38 @@ struct CurlMultiLoopTests {
         await loop.shutdown()
     }
 
+    @Test func aLaneRunsAtMostItsLimitAndItsWaitingTransfersHaveNoClockRunning() async throws {
+        let loop = CurlMultiLoop()
+        // smtp-sink answers DATA after 1 s: two lanes of one and of three connections, each with more messages than
+        // connections. A waiting message's 1.5 s timeout starts only when it does, so none times out.
+        try await PeerProcess.with(.smtpSink, flags: ["-w", "1"]) { peer in
+            let settings = SMTPFixtures.settings(peer)
+            let narrow = SMTPMessageTransport(settings: settings, timeout: 1.5, concurrency: 1, loop: loop)
+            let wide = SMTPMessageTransport(settings: settings, timeout: 1.5, concurrency: 3, loop: loop)
+            #expect(narrow.readyAhead == 1 && wide.readyAhead == 3)
+            let started = Date()
+            let results = await withTaskGroup(of: DeliveryResult.self) { group in
+                for index in 0..<3 {
+                    group.addTask {
+                        await narrow.deliver(SMTPFixtures.message(key: "lane/email/n\(index)/1"), now: SMTPFixtures.now)
+                    }
+                }
+                for index in 0..<6 {
+                    group.addTask {
+                        await wide.deliver(SMTPFixtures.message(key: "lane/email/w\(index)/1"), now: SMTPFixtures.now)
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.count == 9)
+            #expect(results.allSatisfy { $0.failure == nil }, "\(results.compactMap(\.failure))")
+            // One at a time in the narrow lane: three in turn take at least 3 s.
+            #expect(Date().timeIntervalSince(started) >= 3)
+            #expect(loop.statistics.connectionsOpened <= 4, "\(loop.statistics)")
+        }
+        await loop.shutdown()
+    }
+
     @Test func aRequestLibcurlCannotRunFailsAlone() async throws {
         let loop = CurlMultiLoop()
         let request = CurlRequest(

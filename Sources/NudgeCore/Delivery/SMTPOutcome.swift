@@ -36,6 +36,28 @@ public enum SMTPOutcome {
 
     /// The reply as one line without its code: `4.2.1 Mailbox busy` from `450 4.2.1 Mailbox busy\r\n`.
     static func replyText(_ body: [UInt8]) -> String {
+        guard body.allSatisfy({ $0 < 0x80 }) else { return replyTextByCharacters(body) }
+        // ASCII, byte by byte: the same as below, where the line breaks are LF, VT, FF and CR and the spaces
+        // around the text are spaces and tabs.
+        var text: [UInt8] = []
+        text.reserveCapacity(body.count)
+        for line in body.split(whereSeparator: { (10...13).contains($0) }) {
+            var line = line
+            if line.count >= 3, line.prefix(3).allSatisfy({ (48...57).contains($0) }) {
+                line = line.dropFirst(3)
+                if line.first == 32 || line.first == 45 { line = line.dropFirst() }
+            }
+            while let first = line.first, first == 32 || first == 9 { line = line.dropFirst() }
+            while let last = line.last, last == 32 || last == 9 { line = line.dropLast() }
+            if line.isEmpty { continue }
+            if !text.isEmpty { text.append(32) }
+            text.append(contentsOf: line)
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `replyText` for any text, by characters.
+    static func replyTextByCharacters(_ body: [UInt8]) -> String {
         let lines = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline)
         return lines.map { line -> String in
             var text = Substring(line)
@@ -43,7 +65,10 @@ public enum SMTPOutcome {
                 text = text.dropFirst(3)
                 if text.first == " " || text.first == "-" { text = text.dropFirst() }
             }
-            return text.trimmingCharacters(in: .whitespaces)
+            // Lines hold no line breaks, so Character.isWhitespace is CharacterSet.whitespaces here.
+            while text.first?.isWhitespace == true { text = text.dropFirst() }
+            while text.last?.isWhitespace == true { text = text.dropLast() }
+            return String(text)
         }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 

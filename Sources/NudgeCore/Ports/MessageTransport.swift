@@ -11,4 +11,12 @@ public enum DeliveryResult: Sendable, Equatable {
 /// Delivers outbox messages of one channel.
 public protocol MessageTransport: Sendable {
     func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult
+    /// How many deliveries beyond the channel's `concurrency` the dispatcher may have started at once. A transport
+    /// that keeps its own connections to `concurrency` and queues the rest (prepared) can start the next the
+    /// moment a connection is free; others say 0, and the dispatcher's `concurrency` is theirs.
+    var readyAhead: Int { get }
+}
+
+extension MessageTransport {
+    public var readyAhead: Int { 0 }
 }

@@ -13,6 +13,15 @@ public struct EmailDocument {
     public static func build(
         content: MessageContent, from: String, to: Recipient, messageKey: String, date: Date, isMarketing: Bool
     ) -> String {
+        build(
+            content: content, sender: MailAddress(parsing: from), to: to, messageKey: messageKey, date: date,
+            isMarketing: isMarketing)
+    }
+
+    /// The same, with the sender already parsed (a transport parses its `from` once, not per message).
+    public static func build(
+        content: MessageContent, sender: MailAddress, to: Recipient, messageKey: String, date: Date, isMarketing: Bool
+    ) -> String {
         var headers: [MailHeader] = []
         func add(_ name: String, _ fill: (inout MailHeader) -> Void) {
             var header = MailHeader(name)
@@ -20,7 +29,6 @@ public struct EmailDocument {
             headers.append(header)
         }
 
-        let sender = MailAddress(parsing: from)
         add("From") { $0.appendMailbox(name: sender.name, address: sender.address) }
         add("To") { header in
             if to.addresses.count == 1 {
@@ -71,21 +79,29 @@ public struct EmailDocument {
         "<" + String(SHA256.hex(key).prefix(32)) + "@nudge>"
     }
 
-    /// `Fri, 27 Nov 2026 03:00:00 +0000`.
+    /// `Fri, 27 Nov 2026 03:00:00 +0000`: the UTC calendar date by arithmetic (proleptic Gregorian, whole
+    /// seconds rounded down), as every message needs one.
     public static func rfc5322Date(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Days since 1970-01-01 to year, month, day (H. Hinnant's civil_from_days).
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        // 1970-01-01 was a Thursday.
+        let weekday = ((days % 7) + 11) % 7
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ value: Int?) -> String {
-            let value = value ?? 0
-            return value < 10 ? "0\(value)" : "\(value)"
-        }
-        let weekday = weekdays[((parts.weekday ?? 1) - 1) % 7]
-        let month = months[((parts.month ?? 1) - 1) % 12]
-        return "\(weekday), \(two(parts.day)) \(month) \(parts.year ?? 1970) "
-            + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(weekdays[weekday]), \(two(day)) \(months[month - 1]) \(year) "
+            + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) +0000"
     }
 
     /// The header lines, blank line and body of one quoted-printable UTF-8 part.
@@ -103,14 +119,32 @@ public struct EmailDocument {
         let block =
             "<div style=\"display:none;max-height:0;overflow:hidden;mso-hide:all\">"
             + escapeHTML(preheader) + "</div>"
-        guard let bodyStart = html.range(of: "<body", options: .caseInsensitive),
-            let close = html[bodyStart.upperBound...].firstIndex(of: ">")
-        else { return block + "\n" + html }
-        let insertAt = html.index(after: close)
+        guard let close = endOfBodyTag(in: html) else { return block + "\n" + html }
+        let insertAt = html.utf8.index(after: close)
         return String(html[..<insertAt]) + "\n" + block + String(html[insertAt...])
     }
 
+    /// The `>` that closes the first `<body` (any case), by bytes: every HTML body is searched once per delivery.
+    private static func endOfBodyTag(in html: String) -> String.Index? {
+        let utf8 = html.utf8
+        let tag = Array("<body".utf8)
+        var index = utf8.startIndex
+        while let open = utf8[index...].firstIndex(of: UInt8(ascii: "<")) {
+            var candidate = open
+            var matched = 0
+            while matched < tag.count, candidate < utf8.endIndex, utf8[candidate] | 0x20 == tag[matched] | 0x20 {
+                matched += 1
+                candidate = utf8.index(after: candidate)
+            }
+            if matched == tag.count { return utf8[candidate...].firstIndex(of: UInt8(ascii: ">")) }
+            index = utf8.index(after: open)
+        }
+        return nil
+    }
+
     private static func escapeHTML(_ text: String) -> String {
+        let special = Array("&<>\"'".utf8)
+        if !text.utf8.contains(where: special.contains) { return text }
         var result = ""
         for character in text {
             switch character {

@@ -32,7 +32,7 @@ struct MailHeader {
     /// within the limit; otherwise as encoded-words. Line breaks and control characters become spaces first.
     mutating func appendUnstructured(_ value: String) {
         let value = Self.singleLine(value)
-        if Self.isPlainASCII(value), !value.contains("=?") {
+        if Self.isPlainASCII(value), !Self.containsEncodedWordStart(value) {
             var folded = self
             for word in value.split(separator: " ", omittingEmptySubsequences: false) { folded.append(String(word)) }
             if folded.lines.allSatisfy({ $0.utf8.count <= Self.lineLimit }) {
@@ -48,10 +48,7 @@ struct MailHeader {
     mutating func appendMailbox(name: String?, address: String) {
         let address = "<" + Self.cleanAddress(address) + ">"
         if let name = name.map(Self.singleLine), !name.isEmpty {
-            let escaped = name.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"")
-            let quoted = "\"" + escaped + "\""
-            if Self.isPlainASCII(name), quoted.utf8.count <= 60 {
+            if Self.isPlainASCII(name), case let quoted = Self.quoted(name), quoted.utf8.count <= 60 {
                 append(quoted)
             } else {
                 appendEncodedWords(name)
@@ -60,18 +57,35 @@ struct MailHeader {
         append(address)
     }
 
+    /// An ASCII display name as a quoted string, with its backslashes and double quotes escaped.
+    private static func quoted(_ name: String) -> String {
+        var escaped = "\""
+        for character in name {
+            if character == "\\" || character == "\"" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped + "\""
+    }
+
     /// `text` as UTF-8 B encoded-words, each filling the rest of its line, never splitting a character's bytes
     /// between two words (RFC 2047 §5). Readers join adjacent encoded-words without the space between them.
     mutating func appendEncodedWords(_ text: String) {
         var chunk: [UInt8] = []
         var limit = nextWordLimit()
-        for unit in Self.encodingUnits(text) {
+        func add(_ unit: some Collection<UInt8>) {
             if !chunk.isEmpty, Self.encodedLength(chunk.count + unit.count) > limit {
                 append(Self.encodedWord(chunk))
-                chunk = []
+                chunk.removeAll(keepingCapacity: true)
                 limit = nextWordLimit()
             }
-            chunk += unit
+            chunk.append(contentsOf: unit)
+        }
+        for character in text {
+            if character.utf8.count <= Self.unitCapacity {
+                add(character.utf8)
+            } else {
+                for scalar in character.unicodeScalars { add(String(scalar).utf8) }
+            }
         }
         if !chunk.isEmpty || text.isEmpty { append(Self.encodedWord(chunk)) }
     }
@@ -82,22 +96,48 @@ struct MailHeader {
         return room >= Self.encodedWordOverhead + 8 ? min(Self.encodedWordLimit, room) : Self.encodedWordLimit
     }
 
-    /// The byte groups that must stay together: each character's UTF-8 bytes, or each scalar's for the rare
-    /// character too long for one word.
-    private static func encodingUnits(_ text: String) -> [[UInt8]] {
-        let capacity = (encodedWordLimit - encodedWordOverhead) / 4 * 3
-        return text.flatMap { character -> [[UInt8]] in
-            let bytes = Array(String(character).utf8)
-            return bytes.count <= capacity ? [bytes] : character.unicodeScalars.map { Array(String($0).utf8) }
-        }
-    }
+    /// The bytes one encoded-word holds. A character's UTF-8 bytes stay together in one word; the rare character
+    /// longer than this is split between its scalars.
+    private static let unitCapacity = (encodedWordLimit - encodedWordOverhead) / 4 * 3
 
     private static func encodedLength(_ byteCount: Int) -> Int {
         encodedWordOverhead + (byteCount + 2) / 3 * 4
     }
 
     private static func encodedWord(_ bytes: [UInt8]) -> String {
-        "=?UTF-8?B?" + Data(bytes).base64EncodedString() + "?="
+        "=?UTF-8?B?" + base64(bytes) + "?="
+    }
+
+    private static let base64Alphabet: [UInt8] = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Standard base64 with padding (RFC 4648 §4).
+    static func base64(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let first = UInt32(bytes[index])
+            let second = index + 1 < bytes.count ? UInt32(bytes[index + 1]) : 0
+            let third = index + 2 < bytes.count ? UInt32(bytes[index + 2]) : 0
+            let group = first << 16 | second << 8 | third
+            out.append(base64Alphabet[Int(group >> 18 & 63)])
+            out.append(base64Alphabet[Int(group >> 12 & 63)])
+            out.append(index + 1 < bytes.count ? base64Alphabet[Int(group >> 6 & 63)] : 61)
+            out.append(index + 2 < bytes.count ? base64Alphabet[Int(group & 63)] : 61)
+            index += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `=?` occurs (text that a reader could take for an encoded-word).
+    private static func containsEncodedWordStart(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if previous == UInt8(ascii: "="), byte == UInt8(ascii: "?") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// Printable ASCII only (no control characters).
@@ -122,7 +162,9 @@ struct MailHeader {
 
     /// An address with everything that could break out of `<…>` or the header removed.
     static func cleanAddress(_ address: String) -> String {
-        String(
+        let unsafe = Array("<>,;\"()[]\\".utf8)
+        if address.utf8.allSatisfy({ (33...126).contains($0) && !unsafe.contains($0) }) { return address }
+        return String(
             String.UnicodeScalarView(
                 address.unicodeScalars.filter {
                     !$0.properties.isWhitespace && $0.properties.generalCategory != .control

@@ -25,12 +25,13 @@ final class CurlInbox: @unchecked Sendable {
     private var ended = false
     private var endWaiters: [CheckedContinuation<Void, Never>] = []
 
-    /// Queues a job and wakes the loop; false (nothing queued) once the loop is closing.
+    /// Queues a job and wakes the loop; false (nothing queued) once the loop is closing. Only the first job
+    /// since the loop last took its jobs wakes it (a syscall each): that wake-up makes it take all of them.
     func submit(_ job: CurlJob) -> Bool {
         lock.withLock {
             guard !closed else { return false }
             jobs.append(job)
-            if let multi { curl_multi_wakeup(multi) }
+            if jobs.count == 1, let multi { curl_multi_wakeup(multi) }
             return true
         }
     }

@@ -12,6 +12,16 @@ final class CurlMultiWorker {
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     /// Every socket libcurl has open for this loop, in flight or cached.
     private let sockets = CurlSocketRegistry()
+    /// Transfers running and waiting, per lane.
+    private var lanes: [ObjectIdentifier: LaneState] = [:]
+    /// Transfers started since the last `curl_multi_perform`, which must run before the loop sleeps.
+    private var startedSincePerform = false
+
+    private struct LaneState {
+        var running = 0
+        var waiting: [CurlJob] = []
+        var firstWaiting = 0
+    }
 
     /// The longest `curl_multi_poll` sleeps when nothing happens; `perform` and `shutdown` wake it earlier.
     private static let pollMilliseconds: Int32 = 1000
@@ -45,34 +55,77 @@ final class CurlMultiWorker {
                 for job in jobs { job.fail(.other, CurlMultiLoop.shutDownMessage) }
                 return
             }
-            for job in jobs { start(job) }
+            for job in jobs { admit(job) }
             var running: Int32 = 0
+            startedSincePerform = false
             _ = curl_multi_perform(multi, &running)
             collectFinished()
+            // A transfer a lane started as another ended runs at once, not after the next poll.
+            if startedSincePerform { continue }
             _ = curl_multi_poll(multi, nil, 0, Self.pollMilliseconds, nil)
         }
     }
 
+    /// Starts a job, or queues it behind its lane's running transfers.
+    private func admit(_ job: CurlJob) {
+        guard let lane = job.request.lane else {
+            start(job)
+            return
+        }
+        let id = ObjectIdentifier(lane)
+        var state = lanes[id, default: LaneState()]
+        if state.running >= lane.limit {
+            state.waiting.append(job)
+            lanes[id] = state
+            return
+        }
+        state.running += 1
+        lanes[id] = state
+        if !start(job) { laneFreed(lane) }
+    }
+
+    /// A transfer of `lane` ended (or never started): the next waiting one takes its place.
+    private func laneFreed(_ lane: CurlLane) {
+        let id = ObjectIdentifier(lane)
+        guard var state = lanes[id] else { return }
+        state.running -= 1
+        while state.running < lane.limit, state.firstWaiting < state.waiting.count {
+            let next = state.waiting[state.firstWaiting]
+            state.firstWaiting += 1
+            state.running += 1
+            lanes[id] = state
+            if !start(next) { state.running -= 1 }
+        }
+        if state.firstWaiting == state.waiting.count {
+            state.waiting.removeAll(keepingCapacity: true)
+            state.firstWaiting = 0
+        }
+        lanes[id] = state.running == 0 && state.waiting.isEmpty ? nil : state
+    }
+
     /// Sets a job's transfer up on a pooled handle and adds it to the multi handle; a job that cannot be set up
-    /// is answered at once.
-    private func start(_ job: CurlJob) {
+    /// is answered at once (and false returned).
+    @discardableResult
+    private func start(_ job: CurlJob) -> Bool {
         guard let easy = pool.take() else {
             job.fail(.other, "libcurl could not create an easy handle")
-            return
+            return false
         }
         let transfer = CurlTransfer(job: job)
         if let problem = CurlEasyConfiguration.apply(job.request, to: easy, transfer: transfer, sockets: sockets) {
             pool.give(back: easy)
             job.fail(.other, problem)
-            return
+            return false
         }
         let added = curl_multi_add_handle(multi, easy)
         guard added == CURLM_OK else {
             pool.give(back: easy)
             job.fail(.other, "libcurl refused the transfer: " + String(cString: curl_multi_strerror(added)))
-            return
+            return false
         }
         transfers[easy] = transfer
+        startedSincePerform = true
+        return true
     }
 
     /// Answers every transfer that ended since the last call.
@@ -99,6 +152,7 @@ final class CurlMultiWorker {
         transfer.job.continuation.resume(
             returning: CurlResponse(
                 result: result, totalTime: TimeInterval(microseconds) / 1_000_000, newConnections: connects))
+        if let lane = transfer.job.request.lane { laneFreed(lane) }
     }
 
     /// Fails the transfers in flight, then frees the handles and the multi handle.
@@ -113,6 +167,10 @@ final class CurlMultiWorker {
             transfer.job.fail(.other, CurlMultiLoop.shutDownMessage)
         }
         transfers = [:]
+        for state in lanes.values {
+            for job in state.waiting[state.firstWaiting...] { job.fail(.other, CurlMultiLoop.shutDownMessage) }
+        }
+        lanes = [:]
         pool.drain()
         for job in inbox.detach() { job.fail(.other, CurlMultiLoop.shutDownMessage) }
         curl_multi_cleanup(multi)

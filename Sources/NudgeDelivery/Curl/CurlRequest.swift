@@ -60,6 +60,8 @@ public struct CurlRequest: Sendable {
     }
 
     public var kind: Kind
+    /// Transfers of one lane run at most `lane.limit` at once; nil for no limit.
+    public var lane: CurlLane?
     /// The most the whole transfer may take, connecting included.
     public var timeout: TimeInterval
     /// The most connecting (TCP and TLS) may take; never more than `timeout`.
@@ -67,10 +69,25 @@ public struct CurlRequest: Sendable {
     /// Certificate checks: against the system store, or `caFile`; `verify: false` only for tests.
     public var tls: TLSSettings
 
-    public init(kind: Kind, timeout: TimeInterval, connectTimeout: TimeInterval? = nil, tls: TLSSettings = .init()) {
+    public init(
+        kind: Kind, timeout: TimeInterval, connectTimeout: TimeInterval? = nil, tls: TLSSettings = .init(),
+        lane: CurlLane? = nil
+    ) {
         self.kind = kind
+        self.lane = lane
         self.timeout = timeout
         self.connectTimeout = min(connectTimeout ?? timeout, timeout)
         self.tls = tls
+    }
+}
+
+/// A limit on the transfers of one user of the loop (a channel's transport) that run at once: its `concurrency`.
+/// Transfers beyond it wait in the loop, in order, and the next starts on the loop thread the moment one ends,
+/// without a round trip through the caller; no time limit runs while a transfer waits.
+public final class CurlLane: Sendable {
+    public let limit: Int
+
+    public init(limit: Int) {
+        self.limit = max(1, limit)
     }
 }

@@ -1,0 +1,74 @@
+/// Reads the outbox's `recipient` and `content` columns, which `JSONEncoder` writes from the Codable types, with
+/// the fast `JSONText` reader: every claimed message is read once per attempt, and Foundation's `JSONDecoder`
+/// costs more than the rest of the claim. Nil when the text holds anything this reader does not know (a key,
+/// a type); the caller then decodes it with `JSONDecoder`, the reference.
+public enum StoredMessageJSON {
+    public static func content(_ text: String) -> MessageContent? {
+        guard case .map(let fields) = parse(text) else { return nil }
+        var content = MessageContent(text: "")
+        var hasText = false
+        for (key, value) in fields {
+            switch key {
+            case "text":
+                guard case .string(let text) = value else { return nil }
+                content.text = text
+                hasText = true
+            case "recommendedSKUs":
+                guard let skus = strings(value) else { return nil }
+                content.recommendedSKUs = skus
+            default:
+                guard let string = optionalString(value) else { return nil }
+                switch key {
+                case "subject": content.subject = string
+                case "preheader": content.preheader = string
+                case "html": content.html = string
+                case "title": content.title = string
+                case "url": content.url = string
+                case "unsubscribeURL": content.unsubscribeURL = string
+                default: return nil
+                }
+            }
+        }
+        return hasText ? content : nil
+    }
+
+    public static func recipient(_ text: String) -> Recipient? {
+        guard case .map(let fields) = parse(text), let addresses = fields["addresses"].flatMap(strings) else {
+            return nil
+        }
+        var recipient = Recipient(addresses: addresses)
+        for (key, value) in fields where key != "addresses" {
+            guard key == "name", let name = optionalString(value) else { return nil }
+            recipient.name = name
+        }
+        return recipient
+    }
+
+    private static func parse(_ text: String) -> Value? {
+        var text = text
+        guard case .success(let value) = text.withUTF8({ JSONText.parse(UnsafeRawBufferPointer($0)) }) else {
+            return nil
+        }
+        return value
+    }
+
+    /// A string, or null (`.some(nil)`); nil for any other type.
+    private static func optionalString(_ value: Value) -> String?? {
+        switch value {
+        case .string(let string): return .some(string)
+        case .null: return .some(nil)
+        default: return nil
+        }
+    }
+
+    private static func strings(_ value: Value) -> [String]? {
+        guard case .list(let items) = value else { return nil }
+        var strings: [String] = []
+        strings.reserveCapacity(items.count)
+        for item in items {
+            guard case .string(let string) = item else { return nil }
+            strings.append(string)
+        }
+        return strings
+    }
+}
