@@ -11,6 +11,9 @@ final class SwappableTransport: MessageTransport, @unchecked Sendable {
         current = transport
     }
 
+    /// The current transport's; a reload keeps the kind of transport of a channel unless its settings change it.
+    var readyAhead: Int { lock.withLock { current.readyAhead } }
+
     func replace(with transport: any MessageTransport) {
         lock.withLock { current = transport }
     }
