@@ -168,8 +168,9 @@ struct HTTPTransportTests {
             #expect(!failure.permanent)
             #expect(failure.error.hasPrefix("timed out: "), "\(failure.error)")
             #expect(Self.curlMilliseconds(failure.error).map { (1400..<2500).contains($0) } == true, "\(failure.error)")
-            // Wall-clock time also counts waiting for a core on a busy machine: only a loose upper bound.
-            #expect(elapsed >= 1.4 && elapsed < 5, "took \(elapsed) s")
+            // curl's own figure above shows when the timeout fired; wall-clock time also counts waiting for a core
+            // on a busy machine, so it only shows the transfer did not wait for the server.
+            #expect(elapsed >= 1.4 && elapsed < 60, "took \(elapsed) s")
             // The sink is still busy with the late one; the next message gets through on a new connection.
             #expect(await transport.deliver(Self.message(), now: Self.now) == .sent(providerID: "2"))
         }
@@ -186,7 +187,9 @@ struct HTTPTransportTests {
         #expect(!failure.permanent)
         #expect(failure.error.hasPrefix("timed out: "), "\(failure.error)")
         #expect(Self.curlMilliseconds(failure.error).map { (1400..<2500).contains($0) } == true, "\(failure.error)")
-        #expect(elapsed >= 1.4 && elapsed < 10, "took \(elapsed) s")
+        // curl's own figure above shows when the timeout fired; wall-clock time also counts waiting for a core on a
+        // busy machine, so it only shows the transfer did not wait for the server forever.
+        #expect(elapsed >= 1.4 && elapsed < 60, "took \(elapsed) s")
         #expect(silent.acceptWaiting() == 1)
         await loop.shutdown()
     }

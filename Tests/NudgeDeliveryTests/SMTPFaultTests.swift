@@ -91,7 +91,9 @@ struct SMTPFaultTests {
         #expect(failure.error.hasPrefix("timed out: "), "\(failure.error)")
         #expect(Self.curlMilliseconds(failure.error).map { (1400..<2500).contains($0) } == true, "\(failure.error)")
         // Wall-clock time also counts waiting for a core on a busy machine: only a loose upper bound.
-        #expect(elapsed >= 1.4 && elapsed < 10, "took \(elapsed) s")
+        // curl's own figure above shows when the timeout fired; wall-clock time also counts waiting for a core on a
+        // busy machine, so it only shows the transfer did not wait for the server forever.
+        #expect(elapsed >= 1.4 && elapsed < 60, "took \(elapsed) s")
         #expect(silent.acceptWaiting() == 1)
         await loop.shutdown()
     }
