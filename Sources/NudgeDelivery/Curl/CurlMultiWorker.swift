@@ -74,20 +74,21 @@ final class CurlMultiWorker {
         let id = ObjectIdentifier(lane)
         let state = lanes[id] ?? LaneState()
         lanes[id] = state
-        if state.running >= lane.limit {
+        if state.running >= lane.limit(forSlot: job.slot) {
             state.waiting.push(job)
             return
         }
         state.running += 1
-        if !start(job) { laneFreed(lane) }
+        if !start(job) { laneFreed(lane, slot: job.slot) }
     }
 
-    /// A transfer of `lane` ended (or never started): the next waiting one takes its place.
-    private func laneFreed(_ lane: CurlLane) {
+    /// A transfer of `lane` ended (or never started): the next waiting one takes its place. (A worker runs one
+    /// slot of a lane: every job of the lane it gets has the same slot.)
+    private func laneFreed(_ lane: CurlLane, slot: Int) {
         let id = ObjectIdentifier(lane)
         guard let state = lanes[id] else { return }
         state.running -= 1
-        while state.running < lane.limit, let next = state.waiting.pop() {
+        while state.running < lane.limit(forSlot: slot), let next = state.waiting.pop() {
             state.running += 1
             if !start(next) { state.running -= 1 }
         }
@@ -140,10 +141,9 @@ final class CurlMultiWorker {
         let result = CurlResultMapping.result(code: code, replyCode: replyCode, transfer: transfer)
         pool.give(back: easy)
         inbox.count(transferOpening: connects)
-        transfer.job.continuation.resume(
-            returning: CurlResponse(
-                result: result, totalTime: TimeInterval(microseconds) / 1_000_000, newConnections: connects))
-        if let lane = transfer.job.request.lane { laneFreed(lane) }
+        transfer.job.answer(
+            CurlResponse(result: result, totalTime: TimeInterval(microseconds) / 1_000_000, newConnections: connects))
+        if let lane = transfer.job.request.lane { laneFreed(lane, slot: transfer.job.slot) }
     }
 
     /// Fails the transfers in flight, then frees the handles and the multi handle.
