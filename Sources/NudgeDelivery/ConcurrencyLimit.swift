@@ -7,8 +7,7 @@ import Foundation
 public final class ConcurrencyLimit: @unchecked Sendable {
     private let lock = NSLock()
     private var available: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-    private var firstWaiting = 0
+    private var waiting = FIFO<CheckedContinuation<Void, Never>>()
 
     public init(_ limit: Int) {
         available = max(1, limit)
@@ -31,7 +30,7 @@ public final class ConcurrencyLimit: @unchecked Sendable {
                     available -= 1
                     return true
                 }
-                waiting.append(continuation)
+                waiting.push(continuation)
                 return false
             }
             if taken { continuation.resume() }
@@ -47,20 +46,14 @@ public final class ConcurrencyLimit: @unchecked Sendable {
     }
 
     /// Operations waiting for a place (for tests).
-    var waitingCount: Int { lock.withLock { waiting.count - firstWaiting } }
+    var waitingCount: Int { lock.withLock { waiting.count } }
 
     /// Passes the place to the longest waiting operation, or frees it.
     private func release() {
         let next = lock.withLock { () -> CheckedContinuation<Void, Never>? in
-            guard firstWaiting < waiting.count else {
+            guard let next = waiting.pop() else {
                 available += 1
                 return nil
-            }
-            let next = waiting[firstWaiting]
-            firstWaiting += 1
-            if firstWaiting == waiting.count {
-                waiting.removeAll(keepingCapacity: true)
-                firstWaiting = 0
             }
             return next
         }

@@ -24,7 +24,9 @@ public struct SMTPMessageTransport: MessageTransport {
         self.settings = settings
         self.timeout = timeout
         self.loop = loop
-        lane = CurlLane(limit: concurrency)
+        // A loop thread per connection (up to 16): libcurl waits for the server's answer to the end of the data
+        // inside its thread, so connections that share a thread wait for each other's answers.
+        lane = CurlLane(limit: concurrency, threads: min(concurrency, 16))
         sender = MailAddress(parsing: settings.from)
         envelopeSender = EmailDocument.envelopeAddress(sender.address)
     }

@@ -70,6 +70,31 @@ import Testing
         #expect(error.message == "a string is not valid UTF-8")
     }
 
+    @Test func invalidUTF8IsRefusedAroundEscapesToo() {
+        for bytes: [UInt8] in [
+            [0x22, 0x5C, 0x6E, 0x61, 0xC3, 0x28, 0x22],  // "\na\xC3("
+            [0x22, 0xC3, 0x28, 0x5C, 0x6E, 0x22],  // "\xC3(\n"
+            [0x22, 0x5C, 0x6E, 0xFF, 0x22],
+        ] {
+            guard case .failure(let error) = JSONText.parse(bytes) else {
+                Issue.record("parsed \(bytes)")
+                continue
+            }
+            #expect(error.message == "a string is not valid UTF-8")
+        }
+    }
+
+    @Test func escapedStringsMatchFoundationOnRandomText() throws {
+        let pieces = ["a", "\"", "\\", "\n", "\t", "\u{1}", "/", "é", "Tiếng", "😀", "<p class=\"x\">", " "]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0..<40, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+                .joined()
+            let encoded = try JSONEncoder().encode([text])
+            #expect(try JSONText.parse(Array(encoded)).get() == .list([.string(text)]))
+        }
+    }
+
     @Test func nestingIsBounded() {
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
         guard case .failure(let error) = JSONText.parse(Array(deep.utf8)) else {

@@ -158,6 +158,61 @@ struct CurlMultiLoopTests {
         await loop.shutdown()
     }
 
+    @Test func connectionsWaitForTheirAnswerToTheEndOfDataSideBySide() async throws {
+        let loop = CurlMultiLoop()
+        // smtp-sink answers the end of each message's data after 1 s. libcurl waits for that answer inside its
+        // loop thread: four connections on one thread would take 4 s, on threads of their own about 1 s.
+        try await PeerProcess.with(.smtpSink, flags: ["-W", ".:1"]) { peer in
+            let transport = SMTPMessageTransport(
+                settings: SMTPFixtures.settings(peer), timeout: 10, concurrency: 4, loop: loop)
+            let started = Date()
+            let results = await withTaskGroup(of: DeliveryResult.self) { group in
+                for index in 0..<4 {
+                    group.addTask {
+                        let message = SMTPFixtures.message(key: "eod/email/c\(index)/1")
+                        return await transport.deliver(message, now: SMTPFixtures.now)
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(results.allSatisfy { $0.failure == nil }, "\(results.compactMap(\.failure))")
+            #expect(elapsed >= 1 && elapsed < 3, "\(elapsed) s")
+        }
+        await loop.shutdown()
+    }
+
+    @Test func aChannelWaitingForItsSMTPServerHoldsUpNoOtherTransfer() async throws {
+        let loop = CurlMultiLoop()
+        try await PeerProcess.with(.smtpSink, flags: ["-W", ".:3"]) { slow in
+            try await PeerProcess.with(.httpSink) { http in
+                let transport = SMTPMessageTransport(
+                    settings: SMTPFixtures.settings(slow), timeout: 10, concurrency: 1, loop: loop)
+                let message = SMTPFixtures.message(key: "slow/email/c1/1")
+                let email = Task { await transport.deliver(message, now: SMTPFixtures.now) }
+                // While the email waits 3 s for its answer, requests on the loop keep answering at once.
+                let url = "http://127.0.0.1:\(http.port)/__sink/requests"
+                let list = CurlRequest(kind: .http(.init(method: "GET", url: url)), timeout: 10)
+                var slowest: TimeInterval = 0
+                var requests = 0
+                let started = Date()
+                while Date().timeIntervalSince(started) < 2.5 {
+                    let began = Date()
+                    guard case .response(200, _, _) = await loop.perform(list).result else {
+                        Issue.record("the HTTP sink did not answer")
+                        break
+                    }
+                    slowest = max(slowest, Date().timeIntervalSince(began))
+                    requests += 1
+                }
+                #expect(await email.value.failure == nil)
+                #expect(Date().timeIntervalSince(started) >= 3, "the email waited for its answer meanwhile")
+                #expect(requests >= 2 && slowest < 1, "\(requests) requests, the slowest \(slowest) s")
+            }
+        }
+        await loop.shutdown()
+    }
+
     @Test func aRequestLibcurlCannotRunFailsAlone() async throws {
         let loop = CurlMultiLoop()
         let request = CurlRequest(

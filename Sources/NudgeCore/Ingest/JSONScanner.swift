@@ -170,7 +170,7 @@ struct JSONScanner {
                 position += 1
                 return text
             }
-            if byte == Byte.backslash { return try escapedString(from: start, opening: opening) }
+            if byte == Byte.backslash { return try escapedString(from: start, opening: opening, bits: bits) }
             if byte < 0x20 { throw controlCharacter() }
             bits |= byte
             position += 1
@@ -178,24 +178,33 @@ struct JSONScanner {
         throw Failure(message: "unterminated string", offset: opening)
     }
 
-    /// The slow path, once a string turns out to contain escapes: copy into a buffer while decoding them.
-    private mutating func escapedString(from start: Int, opening: Int) throws(Failure) -> String {
-        var buffer = Array(bytes[start..<position])
+    /// The slow path, once a string turns out to contain escapes: copy into a buffer while decoding them, the
+    /// runs between escapes at once. `bits` has every byte before `position` or-ed in.
+    private mutating func escapedString(from start: Int, opening: Int, bits: UInt8) throws(Failure) -> String {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(position - start + 64)
+        var bits = bits
+        var run = start
         while position < bytes.count {
             let byte = bytes[position]
+            if byte != Byte.quote, byte != Byte.backslash, byte >= 0x20 {
+                bits |= byte
+                position += 1
+                continue
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<position]))
             switch byte {
             case Byte.quote:
                 position += 1
                 let text = String(decoding: buffer, as: UTF8.self)
-                guard text.utf8.elementsEqual(buffer) else { throw invalidUTF8(at: start) }
+                // ASCII text with escapes is valid UTF-8: a `\u` escape is encoded as such.
+                guard bits < 0x80 || text.utf8.elementsEqual(buffer) else { throw invalidUTF8(at: start) }
                 return text
             case Byte.backslash:
                 try escape(into: &buffer)
-            case ..<0x20:
-                throw controlCharacter()
+                run = position
             default:
-                buffer.append(byte)
-                position += 1
+                throw controlCharacter()
             }
         }
         throw Failure(message: "unterminated string", offset: opening)

@@ -12,15 +12,14 @@ final class CurlMultiWorker {
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     /// Every socket libcurl has open for this loop, in flight or cached.
     private let sockets = CurlSocketRegistry()
-    /// Transfers running and waiting, per lane.
+    /// Transfers running and waiting, per lane (a class, changed in place: its queue is never copied).
     private var lanes: [ObjectIdentifier: LaneState] = [:]
     /// Transfers started since the last `curl_multi_perform`, which must run before the loop sleeps.
     private var startedSincePerform = false
 
-    private struct LaneState {
+    private final class LaneState {
         var running = 0
-        var waiting: [CurlJob] = []
-        var firstWaiting = 0
+        var waiting = FIFO<CurlJob>()
     }
 
     /// The longest `curl_multi_poll` sleeps when nothing happens; `perform` and `shutdown` wake it earlier.
@@ -73,34 +72,27 @@ final class CurlMultiWorker {
             return
         }
         let id = ObjectIdentifier(lane)
-        var state = lanes[id, default: LaneState()]
-        if state.running >= lane.limit {
-            state.waiting.append(job)
-            lanes[id] = state
+        let state = lanes[id] ?? LaneState()
+        lanes[id] = state
+        if state.running >= lane.limit(forSlot: job.slot) {
+            state.waiting.push(job)
             return
         }
         state.running += 1
-        lanes[id] = state
-        if !start(job) { laneFreed(lane) }
+        if !start(job) { laneFreed(lane, slot: job.slot) }
     }
 
-    /// A transfer of `lane` ended (or never started): the next waiting one takes its place.
-    private func laneFreed(_ lane: CurlLane) {
+    /// A transfer of `lane` ended (or never started): the next waiting one takes its place. (A worker runs one
+    /// slot of a lane: every job of the lane it gets has the same slot.)
+    private func laneFreed(_ lane: CurlLane, slot: Int) {
         let id = ObjectIdentifier(lane)
-        guard var state = lanes[id] else { return }
+        guard let state = lanes[id] else { return }
         state.running -= 1
-        while state.running < lane.limit, state.firstWaiting < state.waiting.count {
-            let next = state.waiting[state.firstWaiting]
-            state.firstWaiting += 1
+        while state.running < lane.limit(forSlot: slot), let next = state.waiting.pop() {
             state.running += 1
-            lanes[id] = state
             if !start(next) { state.running -= 1 }
         }
-        if state.firstWaiting == state.waiting.count {
-            state.waiting.removeAll(keepingCapacity: true)
-            state.firstWaiting = 0
-        }
-        lanes[id] = state.running == 0 && state.waiting.isEmpty ? nil : state
+        if state.running == 0, state.waiting.isEmpty { lanes[id] = nil }
     }
 
     /// Sets a job's transfer up on a pooled handle and adds it to the multi handle; a job that cannot be set up
@@ -149,10 +141,9 @@ final class CurlMultiWorker {
         let result = CurlResultMapping.result(code: code, replyCode: replyCode, transfer: transfer)
         pool.give(back: easy)
         inbox.count(transferOpening: connects)
-        transfer.job.continuation.resume(
-            returning: CurlResponse(
-                result: result, totalTime: TimeInterval(microseconds) / 1_000_000, newConnections: connects))
-        if let lane = transfer.job.request.lane { laneFreed(lane) }
+        transfer.job.answer(
+            CurlResponse(result: result, totalTime: TimeInterval(microseconds) / 1_000_000, newConnections: connects))
+        if let lane = transfer.job.request.lane { laneFreed(lane, slot: transfer.job.slot) }
     }
 
     /// Fails the transfers in flight, then frees the handles and the multi handle.
@@ -168,7 +159,7 @@ final class CurlMultiWorker {
         }
         transfers = [:]
         for state in lanes.values {
-            for job in state.waiting[state.firstWaiting...] { job.fail(.other, CurlMultiLoop.shutDownMessage) }
+            while let job = state.waiting.pop() { job.fail(.other, CurlMultiLoop.shutDownMessage) }
         }
         lanes = [:]
         pool.drain()

@@ -81,13 +81,48 @@ public struct CurlRequest: Sendable {
     }
 }
 
-/// A limit on the transfers of one user of the loop (a channel's transport) that run at once: its `concurrency`.
-/// Transfers beyond it wait in the loop, in order, and the next starts on the loop thread the moment one ends,
-/// without a round trip through the caller; no time limit runs while a transfer waits.
-public final class CurlLane: Sendable {
+/// The transfers of one user of the loop (a channel's transport): at most `limit` run at once, its `concurrency`,
+/// on `threads` loop threads of their own. Transfers beyond the limit wait in the loop, in order, and the next
+/// starts on the loop thread the moment one ends, without a round trip through the caller; no time limit runs
+/// while a transfer waits.
+///
+/// Threads of its own: libcurl finishes an SMTP submission by waiting for the server's answer to the end of the
+/// data inside `curl_multi_perform`, which holds up every other transfer of that thread meanwhile. A lane's
+/// threads keep such a wait from stalling other channels, and several threads keep it from stalling the lane's
+/// other connections.
+public final class CurlLane: @unchecked Sendable {
     public let limit: Int
+    public let threads: Int
+    private let lock = NSLock()
+    /// Transfers submitted and not yet finished, per thread of the lane.
+    private var outstanding: [Int]
 
-    public init(limit: Int) {
+    public init(limit: Int, threads: Int = 1) {
         self.limit = max(1, limit)
+        self.threads = min(max(1, threads), self.limit)
+        outstanding = Array(repeating: 0, count: self.threads)
+    }
+
+    /// How many of the lane's transfers thread `slot` runs at once: the limit shared out as evenly as it goes.
+    func limit(forSlot slot: Int) -> Int {
+        limit / threads + (slot < limit % threads ? 1 : 0)
+    }
+
+    /// The thread with the least work for a new transfer, counted until `finished(slot:)`.
+    func assign() -> Int {
+        lock.withLock {
+            var best = 0
+            for slot in outstanding.indices where outstanding[slot] * limit(forSlot: best)
+                < outstanding[best] * limit(forSlot: slot)
+            {
+                best = slot
+            }
+            outstanding[best] += 1
+            return best
+        }
+    }
+
+    func finished(slot: Int) {
+        lock.withLock { outstanding[slot] -= 1 }
     }
 }
