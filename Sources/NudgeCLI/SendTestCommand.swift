@@ -76,6 +76,8 @@ struct SendTestCommand: AsyncParsableCommand {
                     + (providerID.map { " (\($0))" } ?? "") + "; \(seq)\n")
         case .failed(let error, _, _):
             throw rendering.failure("not sent: \(error); \(seq)")
+        case .offerExpired(let expiry):
+            throw rendering.failure("not sent: the offer expired at \(LogTime.format(expiry)); \(seq)")
         }
     }
 }

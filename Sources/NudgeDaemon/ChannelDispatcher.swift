@@ -146,6 +146,9 @@ struct ChannelDispatcher: Sendable {
 
     private func attempt(_ message: OutboxMessage) async -> Attempt {
         let started = now()
+        if message.offerHasExpired(at: started), let expiry = message.content.offerExpiresAt {
+            return Attempt(message: message, result: .offerExpired(expiry), latency: 0)
+        }
         let result = await transport.deliver(message, now: started)
         return Attempt(message: message, result: result, latency: Int((now().timeIntervalSince(started) * 1000).rounded()))
     }

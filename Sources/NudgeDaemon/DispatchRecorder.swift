@@ -17,6 +17,7 @@ enum DispatchRecorder {
             messageKey: message.key, latencyMilliseconds: latency)
         let state: OutboxMessage.State
         var nextAttempt: Date?
+        var attempts = attempt
         switch result {
         case .sent(let providerID):
             state = .sent
@@ -27,6 +28,11 @@ enum DispatchRecorder {
                 attempts: attempt, permanent: permanent, settings: retry, now: now, jitter: Double.random(in: 0..<1),
                 retryAfter: retryAfter)
             {
+            case .retry(let at) where message.offerHasExpired(at: at):
+                // The next attempt would come too late for the offer: give up now rather than queue a dead letter.
+                state = .failed
+                entry.status = .suppressed
+                entry.reason = SuppressionReason.expired.rawValue
             case .retry(let at):
                 state = .queued
                 nextAttempt = at
@@ -35,8 +41,15 @@ enum DispatchRecorder {
                 state = final
                 entry.status = final == .dead ? .dead : .failed
             }
+        case .offerExpired(let expiry):
+            state = .failed
+            attempts = message.attempts
+            entry.attempt = attempts
+            entry.status = .suppressed
+            entry.reason = SuppressionReason.expired.rawValue
+            entry.error = "the offer expired at \(LogTime.format(expiry)) before the message could be sent"
         }
-        guard try tx.finishAttempt(messageID: message.id, state: state, attempts: attempt, nextAttemptAt: nextAttempt)
+        guard try tx.finishAttempt(messageID: message.id, state: state, attempts: attempts, nextAttemptAt: nextAttempt)
         else { return nil }
         entry.seq = try tx.appendLog(entry)
         return entry

@@ -43,6 +43,9 @@ public enum TestDelivery {
         case .failed(let error, _, _):
             entry.status = .failed
             entry.error = error
+        case .offerExpired(let expiry):
+            entry.status = .failed
+            entry.error = "the offer expired at \(LogTime.format(expiry))"
         }
         let store = try SQLiteStore(path: (config.dataDirectory as NSString).appendingPathComponent("nudge.sqlite"))
         let logged = entry

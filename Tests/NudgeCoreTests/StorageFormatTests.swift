@@ -14,7 +14,9 @@ import Testing
             let content = MessageContent(
                 subject: maybe(), preheader: maybe(), html: maybe(), text: texts.randomElement(using: &random)!,
                 title: maybe(), url: maybe(), unsubscribeURL: maybe(),
-                recommendedSKUs: (0..<Int.random(in: 0..<3, using: &random)).map { "SKU-\($0)" })
+                recommendedSKUs: (0..<Int.random(in: 0..<3, using: &random)).map { "SKU-\($0)" },
+                offerExpiresAt: Bool.random(using: &random)
+                    ? Date(timeIntervalSince1970: Double.random(in: 1.7e9..<1.9e9, using: &random)) : nil)
             let recipient = Recipient(
                 addresses: (0..<Int.random(in: 0..<3, using: &random)).map { "a\($0)@b.vn" }, name: maybe())
             let contentJSON = String(decoding: try encoder.encode(content), as: UTF8.self)
@@ -29,7 +31,7 @@ import Testing
         // Anything else is left to JSONDecoder.
         for unknown in [
             #"{"text": "a", "extra": 1}"#, #"{"html": "<p>"}"#, #"{"text": 1}"#, #"{"text": "a", "subject": 2}"#,
-            #"{"text": "a", "recommendedSKUs": [1]}"#, "[]", "{", "",
+            #"{"text": "a", "recommendedSKUs": [1]}"#, #"{"text": "a", "offerExpiresAt": "soon"}"#, "[]", "{", "",
         ] {
             #expect(StoredMessageJSON.content(unknown) == nil, "\(unknown)")
         }

@@ -74,6 +74,24 @@ private struct Harness {
         }
     }
 
+    /// One message carrying an offer that expires at `expiry`.
+    func enqueueOffer(expiring expiry: Date, channel: Channel) async throws {
+        let now = Date()
+        try await database.write { tx in
+            try tx.saveCustomer(Customer(id: "c1", phone: "+84901234567", createdAt: now))
+            _ = try tx.enqueue(
+                OutboxMessage(
+                    key: "upgrade/offer/c1/1", campaign: "upgrade", step: "offer", customerID: "c1", channel: channel,
+                    recipient: Recipient(addresses: ["+84901234567"]),
+                    content: MessageContent(text: "Mã NANGCAP20, hết hạn sau 48 giờ", offerExpiresAt: expiry),
+                    nextAttemptAt: now, createdAt: now))
+        }
+    }
+
+    func log() async throws -> [DispatchLogEntry] {
+        try await database.read { try $0.dispatchLog(after: 0, filter: DispatchLogFilter(), limit: 100_000) }
+    }
+
     func count(_ status: DispatchStatus) async throws -> Int {
         try await database.read { try $0.dispatchLog(after: 0, filter: DispatchLogFilter(), limit: 100_000) }
             .filter { $0.status == status }.count
@@ -86,6 +104,13 @@ private struct Harness {
             channel: channel, transport: transport, concurrency: concurrency, rate: rate, database: database,
             retry: RetrySettings(maxAttempts: 3, first: 30, max: 3600), wake: WakeSignal(),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, now: { Date() }, lease: 60)
+    }
+}
+
+/// A gateway that answers every message with a temporary failure.
+private struct FailingTransport: MessageTransport {
+    func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult {
+        .failed(error: "503 Service Unavailable", permanent: false, retryAfter: nil)
     }
 }
 
@@ -149,6 +174,51 @@ struct ChannelDispatcherTests {
         }
         #expect(queued.count == 8)
         #expect(queued.allSatisfy { $0.attempts == 0 })
+    }
+
+    @Test func aMessageWhoseOfferHasExpiredIsNeverHandedToTheGateway() async throws {
+        let harness = try Harness()
+        let expiry = Date() - 1
+        try await harness.enqueueOffer(expiring: expiry, channel: .sms)
+        let transport = GatedTransport(open: true)
+        let stop = StopFlag()
+        let dispatcher = harness.dispatcher(.sms, transport, concurrency: 2)
+        let running = Task { await dispatcher.run(isStopping: { stop.isSet }) }
+
+        #expect(try await eventually { try await harness.count(.suppressed) == 1 })
+        stop.set()
+        dispatcher.wake.signal()
+        await running.value
+        #expect(transport.snapshot.delivered == 0)
+        let entry = try #require(try await harness.log().first)
+        #expect(entry.reason == "expired")
+        #expect(entry.attempt == 0)
+        #expect(entry.error?.contains(LogTime.format(expiry)) == true)
+        let message = try await harness.database.read { try $0.message(key: "upgrade/offer/c1/1") }
+        #expect(message?.state == .failed)
+        #expect(try await harness.count(.sent) == 0)
+    }
+
+    @Test func aRetryThatWouldComeAfterTheOfferExpiresEndsTheMessageAtOnce() async throws {
+        let harness = try Harness()
+        // The first retry comes 30 s after a failure (the harness's policy); the offer ends within 10 s.
+        try await harness.enqueueOffer(expiring: Date() + 10, channel: .sms)
+        let stop = StopFlag()
+        let dispatcher = harness.dispatcher(.sms, FailingTransport(), concurrency: 2)
+        let running = Task { await dispatcher.run(isStopping: { stop.isSet }) }
+
+        #expect(try await eventually { try await harness.count(.suppressed) == 1 })
+        stop.set()
+        dispatcher.wake.signal()
+        await running.value
+        let log = try await harness.log()
+        #expect(log.map(\.status) == [.suppressed])
+        #expect(log.first?.reason == "expired")
+        #expect(log.first?.attempt == 1)
+        #expect(log.first?.error == "503 Service Unavailable")
+        let message = try await harness.database.read { try $0.message(key: "upgrade/offer/c1/1") }
+        #expect(message?.state == .failed)
+        #expect(try await harness.database.read { try $0.earliestMessageDue() } == nil)
     }
 
     @Test func startsNoFasterThanTheChannelsRate() async throws {

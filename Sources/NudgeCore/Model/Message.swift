@@ -18,10 +18,13 @@ public struct MessageContent: Sendable, Hashable, Codable {
     public var unsubscribeURL: String?
     /// SKUs of the recommendations rendered into the message, in order.
     public var recommendedSKUs: [String]
+    /// When the offer rendered into the message (`offer.expires_at`) expires: the message is never sent later.
+    public var offerExpiresAt: Date?
 
     public init(
         subject: String? = nil, preheader: String? = nil, html: String? = nil, text: String, title: String? = nil,
-        url: String? = nil, unsubscribeURL: String? = nil, recommendedSKUs: [String] = []
+        url: String? = nil, unsubscribeURL: String? = nil, recommendedSKUs: [String] = [],
+        offerExpiresAt: Date? = nil
     ) {
         self.subject = subject
         self.preheader = preheader
@@ -31,6 +34,7 @@ public struct MessageContent: Sendable, Hashable, Codable {
         self.url = url
         self.unsubscribeURL = unsubscribeURL
         self.recommendedSKUs = recommendedSKUs
+        self.offerExpiresAt = offerExpiresAt
     }
 }
 
@@ -96,6 +100,11 @@ public struct OutboxMessage: Sendable, Hashable {
         self.leaseUntil = leaseUntil
         self.createdAt = createdAt
         self.isMarketing = isMarketing
+    }
+
+    /// Whether the offer the message carries has expired at `now`: such a message is never sent (SPEC §6).
+    public func offerHasExpired(at now: Date) -> Bool {
+        content.offerExpiresAt.map { now >= $0 } ?? false
     }
 
     /// The idempotency key of a step's message for one enrollment.

@@ -6,6 +6,8 @@ public enum DeliveryResult: Sendable, Equatable {
     case sent(providerID: String?)
     /// Not accepted. `permanent` failures are not retried; `retryAfter` is the gateway's requested delay.
     case failed(error: String, permanent: Bool, retryAfter: TimeInterval?)
+    /// Not handed to the gateway: the offer in the message expired (at the date given) before it could be sent.
+    case offerExpired(Date)
 }
 
 /// Delivers outbox messages of one channel.

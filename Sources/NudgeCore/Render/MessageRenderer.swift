@@ -27,7 +27,8 @@ public enum MessageRenderer {
         }
 
         var content = MessageContent(
-            text: "", unsubscribeURL: input.unsubscribeURL, recommendedSKUs: input.recommendations.map(\.sku))
+            text: "", unsubscribeURL: input.unsubscribeURL, recommendedSKUs: input.recommendations.map(\.sku),
+            offerExpiresAt: input.offer?.expiresAt)
         switch channel {
         case .email:
             guard let subject = line(template.subject) else { return empty("subject") }

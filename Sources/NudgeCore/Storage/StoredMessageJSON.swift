@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the outbox's `recipient` and `content` columns, which `JSONEncoder` writes from the Codable types, with
 /// the fast `JSONText` reader: every claimed message is read once per attempt, and Foundation's `JSONDecoder`
 /// costs more than the rest of the claim. Nil when the text holds anything this reader does not know (a key,
@@ -16,6 +18,10 @@ public enum StoredMessageJSON {
             case "recommendedSKUs":
                 guard let skus = strings(value) else { return nil }
                 content.recommendedSKUs = skus
+            case "offerExpiresAt":
+                // `JSONEncoder`'s default for a `Date`: seconds since 2001-01-01.
+                guard case .number(let seconds) = value else { return nil }
+                content.offerExpiresAt = Date(timeIntervalSinceReferenceDate: seconds)
             default:
                 guard let string = optionalString(value) else { return nil }
                 switch key {
