@@ -83,7 +83,13 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         // The real binary end to end: HTTP, files, signals.
-        .testTarget(name: "IntegrationTests", dependencies: ["NudgeCore", "NudgeTesting", "CSQLite"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "NudgeCore", "NudgeTesting", "CSQLite", "NudgeDaemon", "NudgeServer", "NudgeStore", "NudgeDelivery",
+                "NudgeFiles", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,7 +15,8 @@ public struct NudgeCommand: ParsableCommand {
         abstract: "Self-hosted campaign orchestrator for cross-sell, upsell and win-back.",
         version: NudgeVersion.text,
         subcommands: [
-            RunCommand.self, CheckCommand.self, PreviewCommand.self, SendTestCommand.self, TailCommand.self,
+            RunCommand.self, CheckCommand.self, PreviewCommand.self, SimulateCommand.self, SendTestCommand.self,
+            TailCommand.self,
             VersionCommand.self,
         ])
 

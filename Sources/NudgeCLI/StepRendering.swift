@@ -1,42 +1,29 @@
 import ArgumentParser
 import Foundation
 import NudgeCore
-import NudgeFiles
 import NudgeStore
 
 /// What `nudge preview` and `nudge send-test` share: the live files, the step asked for, and rendering it the
 /// way the daemon would.
 struct StepRendering {
-    let command: String
-    let config: Config
-    let set: CampaignSet
+    let workspace: LoadedWorkspace
     let campaign: Campaign
     let step: Step
-    let engine: JourneyEngine
-    /// Whether unsubscribe links are placeholders (the daemon has not generated its secret yet).
-    let placeholderLinks: Bool
+
+    var command: String { workspace.command }
+    var config: Config { workspace.config }
+    var set: CampaignSet { workspace.set }
+    var engine: JourneyEngine { workspace.engine }
+    var placeholderLinks: Bool { workspace.placeholderLinks }
+    var databasePath: String { workspace.databasePath }
 
     /// Loads the files and finds `campaign`'s `step` (and `variant`, when given); explains every mistake on
     /// standard error and throws the exit status (78 for the configuration, 1 otherwise).
     init(command: String, configPath: String?, campaign campaignID: String, step stepID: String, variant: String?)
         throws
     {
-        self.command = command
-        let reader = WorkspaceReader()
-        let output = StandardOutput()
-        switch reader.loadConfig(explicit: configPath) {
-        case .failed(let diagnostics):
-            for diagnostic in diagnostics.sorted { output.writeError("\(diagnostic)\n") }
-            throw ExitCode(78)
-        case .loaded(let loaded, _):
-            config = loaded
-        }
-        let (loadedSet, diagnostics) = CampaignSetLoader.load(reader.campaignFiles(config: config), config: config)
-        guard let set = loadedSet else {
-            for diagnostic in diagnostics.sorted { output.writeError("\(diagnostic)\n") }
-            throw Self.failure(command, "the campaign files have errors: run `nudge check`")
-        }
-        self.set = set
+        workspace = try LoadedWorkspace(command: command, configPath: configPath)
+        let set = workspace.set
         guard let campaign = set.campaigns.first(where: { $0.id == campaignID }) else {
             throw Self.failure(
                 command, "no campaign '\(campaignID)'; loaded: \(set.campaigns.map(\.id).sorted().joined(separator: ", "))")
@@ -56,16 +43,7 @@ struct StepRendering {
         }
         self.campaign = campaign
         self.step = step
-        let secret = PreviewSecrets.unsubscribe(config)
-        placeholderLinks = secret == nil
-        engine = JourneyEngine(
-            campaigns: set, policy: JourneyPolicy(config: config), defaultLocale: config.locale,
-            unsubscribeLinks: UnsubscribeLinks(
-                settings: config.unsubscribe, listen: config.listen,
-                secret: secret ?? "unsubscribe-secret-not-generated-yet"))
     }
-
-    var databasePath: String { (config.dataDirectory as NSString).appendingPathComponent("nudge.sqlite") }
 
     /// An enrollment as the scheduler would make it now, with the customer's own variant unless `variant`.
     func enrollment(customerID: String, event: Event?, variant: String?, now: Date) -> Enrollment {
@@ -92,10 +70,7 @@ struct StepRendering {
     }
 
     /// Says `message` on standard error and returns the exit status to throw.
-    func failure(_ message: String) -> Error { Self.failure(command, message) }
+    func failure(_ message: String) -> Error { workspace.failure(message) }
 
-    static func failure(_ command: String, _ message: String) -> Error {
-        StandardOutput().writeError("nudge \(command): \(message)\n")
-        return ExitCode(1)
-    }
+    static func failure(_ command: String, _ message: String) -> Error { LoadedWorkspace.failure(command, message) }
 }

@@ -19,16 +19,7 @@ struct SchedulerService: Service {
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 do {
-                    let engine = runtime.engine
-                    let moment = now()
-                    let results = try await database.write { [batchSize] tx in
-                        try engine.runDueSteps(in: tx, now: moment, limit: batchSize)
-                    }
-                    for result in results { log(result) }
-                    if results.contains(where: { if case .queued = $0.outcome { true } else { false } }) {
-                        dispatcherWake.signal()
-                    }
-                    if results.count == batchSize { continue }
+                    if try await pass(at: now()) { continue }
                     let next = try await database.read { try $0.earliestEnrollmentDue() }
                     await wake.wait(seconds: next.map { $0.timeIntervalSince(now()) } ?? 3600)
                 } catch {
@@ -39,6 +30,20 @@ struct SchedulerService: Service {
         } onGracefulShutdown: {
             wake.signal()
         }
+    }
+
+    /// Decides up to `batchSize` steps due at `moment`, logs them and wakes the dispatchers when messages were
+    /// queued. True when there may be more due.
+    func pass(at moment: Date) async throws -> Bool {
+        let engine = runtime.engine
+        let results = try await database.write { [batchSize] tx in
+            try engine.runDueSteps(in: tx, now: moment, limit: batchSize)
+        }
+        for result in results { log(result) }
+        if results.contains(where: { if case .queued = $0.outcome { true } else { false } }) {
+            dispatcherWake.signal()
+        }
+        return results.count == batchSize
     }
 
     private func log(_ result: JourneyEngine.StepResult) {

@@ -27,32 +27,13 @@ struct StageSweepService: Service {
                 do {
                     let engine = runtime.engine
                     let moment = now()
-                    let (summary, scheduled) = try await database.write { [batchSize] tx in
-                        (
-                            try engine.sweepStages(in: tx, now: moment, limit: batchSize),
-                            try engine.runSchedules(in: tx, now: moment, limit: batchSize)
-                        )
-                    }
-                    if scheduled.enrollments > 0 {
-                        logger.info("dated promotions", metadata: ["enrolled": "\(scheduled.enrollments)"])
-                    }
-                    if summary.stageChanges > 0 {
-                        logger.info(
-                            "stage sweep",
-                            metadata: [
-                                "checked": "\(summary.checked)", "stage_changes": "\(summary.stageChanges)",
-                                "enrolled": "\(summary.enrollments)", "exits": "\(summary.exits)",
-                            ])
-                    }
-                    if summary.enrollments > 0 || summary.exits > 0 || scheduled.enrollments > 0 {
-                        schedulerWake.signal()
-                    }
-                    if summary.checked == batchSize || scheduled.more { continue }
+                    let (checked, more) = try await pass(at: moment)
+                    if more { continue }
                     let stageCheck = try await database.read { try $0.earliestStageCheck() }
                     let next = [stageCheck, engine.nextScheduleStart(after: moment)].compactMap { $0 }.min()
                     let wait = min(interval, next.map { $0.timeIntervalSince(now()) } ?? interval)
                     // A check time already past that found nobody to check would otherwise loop without pause.
-                    await wake.wait(seconds: max(summary.checked == 0 ? 1 : 0, wait))
+                    await wake.wait(seconds: max(checked == 0 ? 1 : 0, wait))
                 } catch {
                     logger.error("stage sweep failed; retrying in 1s", metadata: ["error": "\(error)"])
                     await wake.wait(seconds: 1)
@@ -61,5 +42,33 @@ struct StageSweepService: Service {
         } onGracefulShutdown: {
             wake.signal()
         }
+    }
+
+    /// Re-evaluates up to `batchSize` customers whose stage check is due at `moment` and enrolls a batch of any
+    /// dated promotion that has begun; logs what changed and wakes the scheduler when anyone was enrolled or left.
+    /// Returns how many customers were checked and whether there may be more to do at this moment.
+    func pass(at moment: Date) async throws -> (checked: Int, more: Bool) {
+        let engine = runtime.engine
+        let (summary, scheduled) = try await database.write { [batchSize] tx in
+            (
+                try engine.sweepStages(in: tx, now: moment, limit: batchSize),
+                try engine.runSchedules(in: tx, now: moment, limit: batchSize)
+            )
+        }
+        if scheduled.enrollments > 0 {
+            logger.info("dated promotions", metadata: ["enrolled": "\(scheduled.enrollments)"])
+        }
+        if summary.stageChanges > 0 {
+            logger.info(
+                "stage sweep",
+                metadata: [
+                    "checked": "\(summary.checked)", "stage_changes": "\(summary.stageChanges)",
+                    "enrolled": "\(summary.enrollments)", "exits": "\(summary.exits)",
+                ])
+        }
+        if summary.enrollments > 0 || summary.exits > 0 || scheduled.enrollments > 0 {
+            schedulerWake.signal()
+        }
+        return (summary.checked, summary.checked == batchSize || scheduled.more)
     }
 }

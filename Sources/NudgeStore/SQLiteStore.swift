@@ -56,4 +56,12 @@ public final class SQLiteReader: @unchecked Sendable {
             try body(SQLiteTransaction(connection))
         }
     }
+
+    /// Writes a consistent copy of the whole database to a new file at `path` (`VACUUM INTO`), while the daemon
+    /// may go on writing: the copy is the database as of one moment.
+    public func copy(to path: String) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try connection.execute("VACUUM INTO '\(path.replacingOccurrences(of: "'", with: "''"))'")
+    }
 }
