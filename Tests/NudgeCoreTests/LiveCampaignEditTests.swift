@@ -10,7 +10,7 @@ import Testing
     static let t0 = Date(timeIntervalSince1970: 1_772_420_400)
     static let day: TimeInterval = 86_400
 
-    static func engine(steps: [(id: String, after: String)]) throws -> JourneyEngine {
+    static func engine(steps: [(id: String, after: String)], exit: String = "") throws -> JourneyEngine {
         var config = Config.defaults
         config.limits = FrequencyLimits(perCustomer: [], perChannel: [:])
         let stepLines = steps.map { "  - {id: \($0.id), channel: email, after: \($0.after), at: \"10:00\", template: hello}" }
@@ -23,6 +23,7 @@ import Testing
                 trigger: {event: purchase}
                 reentry: never
                 holdout: 0%
+                \(exit)
                 steps:
                 \(stepLines.joined(separator: "\n"))
                 """)
@@ -67,6 +68,23 @@ import Testing
         let last = try store.write { try after.runDueSteps(in: $0, now: Self.t0 + 7 * Self.day, limit: 10) }
         #expect(last.map(\.outcome) == [.queued(messageKey: "thanks/last/c1/1")])
         #expect(try store.read { try $0.count(of: .outbox) } == 3)
+    }
+
+    @Test func anExitAddedByAReloadThatTheCustomerMeetsEndsTheEnrollmentAtTheNextStep() throws {
+        let before = try Self.engine(steps: [("hello", "1d"), ("later", "5d")])
+        let store = try enrolledAfterFirstStep(before)
+        // Every customer is in stage `any`; the reloaded campaign ends on it.
+        let after = try Self.engine(steps: [("hello", "1d"), ("later", "5d")], exit: "exit: [{stage: [any]}]")
+        let results = try store.write { try after.runDueSteps(in: $0, now: Self.t0 + 5 * Self.day, limit: 10) }
+        #expect(results.map(\.outcome) == [.suppressed(.exited)])
+        #expect(results.first?.log?.reason == "exited")
+        let enrollment = try #require(try store.read { try $0.enrollments(customerID: "c1") }.first)
+        #expect(enrollment.state == .exited && enrollment.nextDueAt == nil)
+        #expect(try store.read { try $0.count(of: .outbox) } == 1)
+        // Without the exit, the same step is sent.
+        let control = try enrolledAfterFirstStep(before)
+        let sent = try control.write { try before.runDueSteps(in: $0, now: Self.t0 + 5 * Self.day, limit: 10) }
+        #expect(sent.map(\.outcome) == [.queued(messageKey: "thanks/later/c1/1")])
     }
 
     @Test func aStepAddedBeforeWhatWasPassedIsNeverSent() throws {

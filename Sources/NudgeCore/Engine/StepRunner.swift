@@ -50,6 +50,21 @@ extension JourneyEngine {
             return try skipRemovedStep(&enrollment, in: campaign, customer: customer, tx: tx, now: now)
         }
 
+        // Exits are applied when events and stage changes happen; a reload may add an exit the customer already
+        // meets (`stage: [lapsed]` while they are lapsed): it ends the enrollment before anything is sent.
+        if let reason = EnrollmentDecider.exitReason(campaign: campaign, event: nil, customer: customer, now: now) {
+            written = try record(
+                DispatchLogEntry(
+                    at: now, campaign: campaign.id, step: step.id, variant: enrollment.variant, customerID: customer.id,
+                    channel: step.channel, status: .suppressed, reason: SuppressionReason.exited.rawValue),
+                in: tx)
+            enrollment.state = .exited
+            enrollment.endReason = reason
+            enrollment.nextDueAt = nil
+            try tx.updateEnrollment(enrollment)
+            return .suppressed(.exited)
+        }
+
         let decision = StepDecider.decide(
             campaign: campaign, step: step, enrollment: enrollment, customer: customer, policy: policy, now: now)
         let log = DispatchLogEntry(
