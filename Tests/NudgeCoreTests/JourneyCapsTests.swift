@@ -80,12 +80,14 @@ import Testing
             properties: ["total": .number(100), "items": .list([.map(["sku": .string("A"), "price": .number(100)])])])
     }
 
-    static func seed(_ store: InMemoryStore, _ id: String, zone: String = "Asia/Ho_Chi_Minh") throws {
+    static func seed(
+        _ store: InMemoryStore, _ id: String, zone: String = "Asia/Ho_Chi_Minh", consent: [Channel: Bool] = [:]
+    ) throws {
         try store.write {
             try $0.saveCustomer(
                 Customer(
                     id: id, email: "\(id)@example.vn", phone: "+8490\(String(repeating: "1", count: 7))",
-                    pushTokens: ["tok-\(id)"], timezone: zone, createdAt: t0 - 10 * day))
+                    pushTokens: ["tok-\(id)"], timezone: zone, consent: consent, createdAt: t0 - 10 * day))
         }
     }
 
@@ -126,10 +128,11 @@ import Testing
         #expect(try store.read { try $0.enrollments(customerID: "c1") }.first { $0.campaign == "a-low" }?.state == .completed)
     }
 
-    /// Thousands of random purchases, unsubscribes and campaign sets, run hour by hour for three weeks: no
-    /// customer ever gets more than the caps allow in any window, nobody gets marketing on a channel they left,
-    /// no holdout customer gets anything, and nothing is created inside quiet hours.
-    @Test(arguments: 1...6)
+    /// Random campaign sets and, for over a thousand customers, random streams of purchases and unsubscribes, run
+    /// two hours at a time for three weeks: no customer ever gets more than the caps allow in any window, nobody gets
+    /// marketing on a channel they left or never consented to, no holdout customer gets anything, and nothing is
+    /// created inside quiet hours except by a notice step that says `quiet_hours: ignore`.
+    @Test(arguments: 1...24)
     func noRandomHistoryBreaksTheRules(seed: UInt64) throws {
         var random = SplitMix64(seed: seed)
         let channels = ["email", "sms", "push"]
@@ -153,6 +156,20 @@ import Testing
                           - {id: s, channel: \(channel), after: \(afterHours)h, before: \(afterHours + Int.random(in: 24...120, using: &random))h, template: hello-\(channel)}
                         """))
         }
+        // A transactional notice that ignores quiet hours and caps, on a random channel.
+        let noticeChannel = channels.randomElement(using: &random)!
+        files.append(
+            SourceFile(
+                path: "c/receipt.yml",
+                text: """
+                    campaign: receipt
+                    name: receipt
+                    kind: notice
+                    trigger: {event: purchase}
+                    reentry: always
+                    steps:
+                      - {id: n, channel: \(noticeChannel), after: 0m, before: 1d, template: hello-\(noticeChannel), quiet_hours: ignore, cap: exempt}
+                    """))
         let limits = FrequencyLimits(
             perCustomer: [FrequencyCap(max: 1, per: Self.day), FrequencyCap(max: 3, per: 7 * Self.day)],
             perChannel: [.sms: [FrequencyCap(max: 1, per: 7 * Self.day)]])
@@ -160,18 +177,24 @@ import Testing
         let engine = try Self.engine(files, limits: limits, quiet: quiet)
         let store = InMemoryStore()
         let zones = ["Asia/Ho_Chi_Minh", "America/New_York", "Europe/Berlin", "Australia/Sydney"]
-        let customers = (0..<20).map { "r\(seed)-\($0)" }
+        let customers = (0..<50).map { "r\(seed)-\($0)" }
         var zoneOf: [String: String] = [:]
+        var consentOf: [String: [Channel: Bool]] = [:]
         for id in customers {
             zoneOf[id] = zones.randomElement(using: &random)!
-            try Self.seed(store, id, zone: zoneOf[id]!)
+            // Each channel consented, refused or left to the default (every channel).
+            consentOf[id] = Dictionary(
+                uniqueKeysWithValues: Channel.allCases.compactMap { channel in
+                    [true, false, nil].randomElement(using: &random)!.map { (channel, $0) }
+                })
+            try Self.seed(store, id, zone: zoneOf[id]!, consent: consentOf[id]!)
         }
         var unsubscribedAt: [String: [Channel: Date]] = [:]
         var eventCount = 0
-        for hour in 0..<(21 * 24) {
+        for hour in stride(from: 0, to: 21 * 24, by: 2) {
             let now = Self.t0 + TimeInterval(hour) * 3600
             var events: [Event] = []
-            for id in customers where Double.random(in: 0..<1, using: &random) < 0.02 {
+            for id in customers where Double.random(in: 0..<1, using: &random) < 0.04 {
                 eventCount += 1
                 if Double.random(in: 0..<1, using: &random) < 0.2 {
                     let channel = Channel.allCases.randomElement(using: &random)!
@@ -197,9 +220,12 @@ import Testing
                 messages.append(try #require(try store.read { try $0.message(key: entry.messageKey!) }))
             }
         }
-        #expect(messages.count > 20, "the random history sent too little to test anything")
+        #expect(messages.count > 50, "the random history sent too little to test anything")
+        #expect(messages.contains { $0.campaign == "receipt" } && messages.contains { $0.campaign != "receipt" })
         for id in customers {
-            let own = messages.filter { $0.customerID == id }.sorted { $0.createdAt < $1.createdAt }
+            let own = messages.filter { $0.customerID == id && $0.campaign != "receipt" }.sorted {
+                $0.createdAt < $1.createdAt
+            }
             func check(_ caps: [FrequencyCap], _ list: [OutboxMessage], _ what: String) {
                 for cap in caps {
                     for message in list {
@@ -214,6 +240,7 @@ import Testing
                 if let left = unsubscribedAt[id]?[message.channel] {
                     #expect(message.createdAt < left, "\(id) got \(message.channel) after unsubscribing")
                 }
+                #expect(consentOf[id]?[message.channel] != false, "\(id) got \(message.channel) without consent")
                 let campaign = try #require(engine.campaigns.campaign(message.campaign))
                 #expect(
                     Assignment.arm(campaign: campaign.id, customerID: id, holdout: campaign.holdout) == .treatment,
