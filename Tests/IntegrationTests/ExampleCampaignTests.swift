@@ -407,16 +407,15 @@ import Testing
         #expect(try await scenario.customerDetail(daemon, prospect)["stage"] as? String == "prospect")
         #expect(try await scenario.customerDetail(daemon, churned)["stage"] as? String == "churned")
 
-        // The promotion began an hour ago on the customers' clocks; its one-day window is open.
+        // The marketer moves the promotion to an hour ago on the customers' clocks (its one-day window is open) and
+        // reloads: it starts at once, not at the next stage sweep (15 minutes by default).
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: zone)
         formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
         let start = formatter.string(from: Date() - 3600)
-        try await daemon.restart {
-            try daemon.edit(
-                "campaigns/black-friday.yml", replacing: #"at: "2099-11-27T09:00""#, with: #"at: "\#(start)""#)
-        }
+        try daemon.edit("campaigns/black-friday.yml", replacing: #"at: "2099-11-27T09:00""#, with: #"at: "\#(start)""#)
+        daemon.signal(SIGHUP)
 
         try await scenario.waitForDecision(daemon, customer: shopper, step: "announce", "sent")
         #expect(try scenario.decisions(daemon, customer: shopper) == ["queued", "sent"])
