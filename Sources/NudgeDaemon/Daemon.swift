@@ -114,7 +114,7 @@ public enum Daemon {
                     logger: logger, now: now, wake: stageWake),
                 ReloaderService(
                     workspace: workspace, runtime: runtime, startup: config, unsubscribeSecret: unsubscribeSecret,
-                    transports: transports, schedulerWake: schedulerWake,
+                    transports: transports, schedulerWake: schedulerWake, stageWake: stageWake,
                     logger: logger, now: now),
                 app,
             ]

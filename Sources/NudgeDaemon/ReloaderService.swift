@@ -17,6 +17,8 @@ struct ReloaderService: Service {
     /// The channels' transports, rebuilt from each good set.
     let transports: LiveTransports
     let schedulerWake: WakeSignal
+    /// Woken after a good reload: a dated promotion may now start earlier than the sweep planned to wake.
+    let stageWake: WakeSignal
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -59,6 +61,7 @@ struct ReloaderService: Service {
                 report: RuntimeState.LoadReport(at: now(), diagnostics: loaded.diagnostics.map(\.description), succeeded: true))
             logger.info("reloaded", metadata: ["campaigns": "\(loaded.campaigns.campaigns.count)"])
             schedulerWake.signal()
+            stageWake.signal()
         }
     }
 }

@@ -7,10 +7,7 @@ extension DaemonEndToEndTests {
     /// fallback case in the catalog, a profile in a zone where it is 14:00, and a phone bought 22 days ago.
     /// Returns the customer id.
     func customerDueForAccessoriesEmail(_ daemon: DaemonProcess, prefix: String) async throws -> String {
-        let customer = try #require(
-            (1...10_000).map { "\(prefix)-\($0)" }.first {
-                Assignment.arm(campaign: "phone-accessories", customerID: $0, holdout: 0.1) == .treatment
-            })
+        let customer = treated(prefix, campaign: "phone-accessories", holdout: 0.1)
         let product = try await daemon.request(
             "PUT", "/v1/products/CASE-01",
             body: #"{"name": "Ốp lưng", "category": "case", "price": 250000, "cost": 100000}"#)

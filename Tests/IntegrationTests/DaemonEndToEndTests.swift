@@ -25,11 +25,13 @@ import Testing
         """
     }
 
-    func purchase(_ id: String, customer: String, at date: Date, category: String = "phone") -> String {
+    func purchase(
+        _ id: String, customer: String, at date: Date, category: String = "phone", price: Int = 9_990_000
+    ) -> String {
         """
         {"id": "\(id)", "type": "purchase", "customer_id": "\(customer)", "timestamp": "\(iso(date))",
-         "properties": {"order_id": "\(id)", "currency": "VND", "total": 9990000,
-           "items": [{"sku": "SKU-\(category)", "category": "\(category)", "name": "Điện thoại", "price": 9990000}]}}
+         "properties": {"order_id": "\(id)", "currency": "VND", "total": \(price),
+           "items": [{"sku": "SKU-\(category)", "category": "\(category)", "name": "Điện thoại", "price": \(price)}]}}
         """.replacingOccurrences(of: "\n", with: " ")
     }
 

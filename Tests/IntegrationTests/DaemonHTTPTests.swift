@@ -11,17 +11,6 @@ import Testing
     /// The gateway's API key, given to the daemon in its environment only.
     static let secret = "sk-live-5b1d7e0c9a"
 
-    /// The first customer id with `prefix` that the campaign's holdout leaves in the treatment arm.
-    func treated(_ prefix: String, campaign: String, holdout: Double) -> String {
-        (1...10_000).map { "\(prefix)-\($0)" }.first {
-            Assignment.arm(campaign: campaign, customerID: $0, holdout: holdout) == .treatment
-        }!
-    }
-
-    func event(_ id: String, _ type: String, customer: String, at date: Date, _ properties: String) -> String {
-        #"{"id": "\#(id)", "type": "\#(type)", "customer_id": "\#(customer)", "timestamp": "\#(scenario.iso(date))", "properties": \#(properties)}"#
-    }
-
     @Test func anSMSIsRetriedThroughDropsLimitsAndFailuresUntilTheGatewayTakesIt() async throws {
         try await PeerProcess.with(.httpSink) { peer in
             let sink = HTTPSink(peer)
@@ -54,13 +43,14 @@ import Testing
             try await daemon.waitUntilReady()
 
             // On the basic plan with 80% used: the upgrade offer goes out by SMS at once.
-            let customer = treated("sms", campaign: "plan-upgrade-sms", holdout: 0.1)
+            let customer = scenario.treated("sms", campaign: "plan-upgrade-sms", holdout: 0.1)
             let profile =
                 #"{"phone": "+84901234567", "timezone": "\#(scenario.zone(whereItIsNow: 14))", "consent": {"sms": true}}"#
             #expect(try await daemon.request("PUT", "/v1/customers/\(customer)", body: profile).status == 200)
-            let plan = event("p1", "plan_changed", customer: customer, at: scenario.now - 3600, #"{"plan": "co-ban"}"#)
+            let plan = scenario.event(
+                "p1", "plan_changed", customer: customer, at: scenario.now - 3600, #"{"plan": "co-ban"}"#)
             #expect(try await daemon.request("POST", "/v1/events", body: plan).status == 202)
-            let usage = event(
+            let usage = scenario.event(
                 "u1", "plan_usage", customer: customer, at: scenario.now,
                 #"{"metric": "seats", "used": 8, "limit": 10}"#)
             let ingest = try await daemon.request("POST", "/v1/events", body: usage)
@@ -128,13 +118,13 @@ import Testing
             try await daemon.waitUntilReady()
 
             // 95% of the plan used: the customer enters at_plan_limit and gets the push at once.
-            let customer = treated("push", campaign: "plan-limit-push", holdout: 0.05)
+            let customer = scenario.treated("push", campaign: "plan-limit-push", holdout: 0.05)
             let profile = """
                 {"push_tokens": ["tok-a", "tok-b"], "timezone": "\(scenario.zone(whereItIsNow: 14))",
                  "consent": {"push": true}}
                 """
             #expect(try await daemon.request("PUT", "/v1/customers/\(customer)", body: profile).status == 200)
-            let usage = event(
+            let usage = scenario.event(
                 "u1", "plan_usage", customer: customer, at: scenario.now,
                 #"{"metric": "storage", "used": 95, "limit": 100}"#)
             let ingest = try await daemon.request("POST", "/v1/events", body: usage)

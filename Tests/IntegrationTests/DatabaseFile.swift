@@ -2,13 +2,14 @@ import CSQLite
 import Foundation
 
 /// A daemon's SQLite database opened read-only beside it (or after it died), for tests that check what it stored
-/// with plain SQL: outbox states, dispatch log rows.
+/// with plain SQL: outbox states, dispatch log rows. Opened `writable` (only while the daemon is stopped), it lets a
+/// test move stored times into the past, as if days had gone by.
 final class DatabaseFile {
     private let handle: OpaquePointer
 
-    init(path: String) throws {
+    init(path: String, writable: Bool = false) throws {
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil)
+        let rc = sqlite3_open_v2(path, &db, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, nil)
         guard rc == SQLITE_OK, let db else {
             if let db { sqlite3_close_v2(db) }
             throw DatabaseFileError("cannot open \(path) (SQLite \(rc))")
@@ -38,6 +39,15 @@ final class DatabaseFile {
                     sqlite3_column_text(statement, column).map { String(cString: $0) }
                 })
         }
+    }
+
+    /// Runs `sql` (statements that change data); returns how many rows the last one changed.
+    @discardableResult
+    func execute(_ sql: String) throws -> Int {
+        guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else {
+            throw DatabaseFileError("\(String(cString: sqlite3_errmsg(handle))) in: \(sql)")
+        }
+        return Int(sqlite3_changes(handle))
     }
 
     /// The integer in the first column of the first row of `sql` (a `COUNT(*)`).

@@ -35,9 +35,7 @@ import Testing
     func parse(_ eml: String, in folder: URL) async throws -> [String: Any] {
         let file = folder.appendingPathComponent("parsed-\(UUID().uuidString).eml")
         try eml.write(to: file, atomically: true, encoding: .utf8)
-        let run = try await ChildProcess.run(
-            "/usr/bin/python3", [PeerProcess.scripts.appendingPathComponent("parse_email.py").path, file.path])
-        return try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+        return try await DecodedEmail.fields(ofFile: file)
     }
 
     @Test func sampleMessagesOfEveryChannel() async throws {

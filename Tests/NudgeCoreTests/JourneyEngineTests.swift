@@ -211,6 +211,10 @@ import Testing
         let enrollment = try store.read { try $0.enrollments(customerID: "c1") }.first
         #expect(enrollment?.state == .exited)
         #expect(try store.write { try engine.runDueSteps(in: $0, now: Self.t0 + 86_400, limit: 10) }.isEmpty)
+        // The step it was waiting for is on record, with why it will never come.
+        let log = try store.read { try $0.dispatchLog(after: 0, filter: DispatchLogFilter(), limit: 10) }
+        #expect(log.map { "\($0.step) \($0.status.rawValue) \($0.reason ?? "")" } == ["hello suppressed exited"])
+        #expect(log.first?.at == Self.t0 + 60 && log.first?.channel == .email && log.first?.customerID == "c1")
     }
 
     @Test func aCustomerWithoutAnAddressIsSuppressed() throws {

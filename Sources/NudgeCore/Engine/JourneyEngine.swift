@@ -136,7 +136,9 @@ public struct JourneyEngine: Sendable {
         return stage
     }
 
-    /// Ends the customer's active enrollments whose exit rules match; returns how many ended.
+    /// Ends the customer's active enrollments whose exit rules match; returns how many ended. The step each one was
+    /// waiting for is logged `suppressed exited` (SPEC §9: no step is dropped silently), so `nudge tail` shows why
+    /// it never came.
     private func applyExits(for customer: Customer, event: Event?, in tx: any StoreTransaction, now: Date) throws -> Int
     {
         var ended = 0
@@ -144,6 +146,13 @@ public struct JourneyEngine: Sendable {
             guard let campaign = campaigns.campaign(enrollment.campaign),
                 let reason = EnrollmentDecider.exitReason(campaign: campaign, event: event, customer: customer, now: now)
             else { continue }
+            if let step = campaign.steps.first(where: { $0.id == enrollment.nextStep }) {
+                try tx.appendLog(
+                    DispatchLogEntry(
+                        at: now, campaign: campaign.id, step: step.id, variant: enrollment.variant,
+                        customerID: customer.id, channel: step.channel, status: .suppressed,
+                        reason: SuppressionReason.exited.rawValue))
+            }
             enrollment.state = .exited
             enrollment.endReason = reason
             enrollment.nextDueAt = nil
