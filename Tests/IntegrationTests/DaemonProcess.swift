@@ -171,6 +171,18 @@ final class DaemonProcess: @unchecked Sendable {
         return (other.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Runs another nudge command to its end without holding a thread of the cooperative pool: for commands that
+    /// take long (`simulate`), which would otherwise stall the tests running beside them.
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> (
+        status: Int32, output: String
+    ) {
+        try await ChildProcess.run(
+            "/bin/sh",
+            ["-c", #"cd "$0" && exec "$@""#, directory.path, Self.binary.path] + arguments
+                + ["--config", directory.appendingPathComponent("nudge.yml").path],
+            environment: Self.baseEnvironment.merging(environment) { $1 }.merging(extra) { $1 })
+    }
+
     /// Starts another nudge command that keeps running (`tail -f`); its output collects in a file.
     func startCommand(_ arguments: [String]) throws -> RunningCommand {
         try RunningCommand(

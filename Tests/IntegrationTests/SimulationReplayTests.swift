@@ -24,13 +24,13 @@ struct SimulationReplayTests {
         let data = workspace.directory.appendingPathComponent("var")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let databasePath = data.appendingPathComponent("nudge.sqlite").path
-        do {
-            let store = try SQLiteStore(path: databasePath)
-            try SimulationDataset(customers: 10_000, seed: 2026, now: Self.start).load(into: store, engine: engine)
+        try await onOwnThread {
+            try SimulationDataset(customers: 10_000, seed: 2026, now: Self.start)
+                .load(into: try SQLiteStore(path: databasePath), engine: engine)
         }
         let untouched = try Data(contentsOf: URL(fileURLWithPath: databasePath))
 
-        let run = try workspace.command(
+        let run = try await workspace.run(
             ["simulate", "--from", LogTime.format(Self.start), "--days", "35", "--format", "json"])
         #expect(run.status == 0, "\(run.output.prefix(2000))")
         #expect(try Data(contentsOf: URL(fileURLWithPath: databasePath)) == untouched, "simulate changed the database")

@@ -66,6 +66,17 @@ import Testing
         #expect(abs(LogTime.parse(text)!.timeIntervalSince1970 - seconds) < 0.001)
     }
 
+    @Test func aTimeReadBackFromStorageFormatsAsItWasGiven() {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let milliseconds = Int64.random(in: 1_700_000_000_000..<1_900_000_000_000, using: &random)
+            let text = LogTime.format(Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+            // As the store keeps it: seconds since 1970 in a Double.
+            let stored = Date(timeIntervalSince1970: LogTime.parse(text)!.timeIntervalSince1970)
+            #expect(LogTime.format(stored) == text)
+        }
+    }
+
     @Test func retriesBackOffExponentiallyWithinTheirCapThenDie() {
         let settings = RetrySettings(maxAttempts: 4, first: 30, max: 100)
         let now = Date(timeIntervalSince1970: 0)

@@ -3,8 +3,10 @@ import Foundation
 /// Timestamps of the dispatch log: RFC 3339 in UTC with milliseconds (`2026-11-22T03:00:00.250Z`),
 /// which sort as text in time order.
 public enum LogTime {
+    /// To the nearest millisecond: a time read back from storage as a `Double` (`…15.1729999`) prints as it was
+    /// written (`…15.173`).
     public static func format(_ date: Date) -> String {
-        let millisecondsTotal = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let millisecondsTotal = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let milliseconds = Int(((millisecondsTotal % 1000) + 1000) % 1000)
         let seconds = (millisecondsTotal - Int64(milliseconds)) / 1000
         let days = Int(floorDivide(seconds, 86_400))
