@@ -31,7 +31,7 @@ public struct HTTPMessageTransport: MessageTransport {
         self.loop = loop
         // One loop thread: libcurl never waits for an HTTP answer inside its thread, so one thread keeps every
         // connection of the channel busy.
-        lane = CurlLane(limit: concurrency, threads: 1)
+        lane = CurlLane(limit: concurrency, threads: 2)
     }
 
     public func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult {
