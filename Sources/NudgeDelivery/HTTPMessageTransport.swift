@@ -29,8 +29,8 @@ public struct HTTPMessageTransport: MessageTransport {
         self.timeout = timeout
         self.templates = templates
         self.loop = loop
-        // One loop thread: libcurl never waits for an HTTP answer inside its thread, so one thread keeps every
-        // connection of the channel busy.
+        // libcurl never waits for an HTTP answer inside its thread, so one thread could keep every connection
+        // busy; two share the work of setting requests up and reading answers between the machine's cores.
         lane = CurlLane(limit: concurrency, threads: 2)
     }
 
