@@ -136,8 +136,10 @@ struct ChannelDispatcher: Sendable {
     /// Attempts started and not finished, at most.
     private var slots: Int { concurrency + max(0, transport.readyAhead) }
 
-    /// Messages claimed at once: enough to keep every connection busy between two claims.
-    private var batchSize: Int { max(64, slots * 4) }
+    /// Messages claimed at once: enough to keep every connection busy between two claims. By connections, not
+    /// by attempts started: messages waiting ready ahead do not make a claim larger, since every claimed message
+    /// must start before its lease ends, however slowly the gateway answers.
+    private var batchSize: Int { max(64, concurrency * 8) }
 
     /// The next batch is claimed once this few messages of the current one are left to start. A channel with a
     /// rate starts messages slowly: it claims only when it has started all, so that no claim sits long enough

@@ -29,8 +29,20 @@ public struct LineLogHandler: LogHandler {
         let line: String
         switch format {
         case .logfmt:
-            var text = "at=\(LogTime.format(now())) level=\(event.level) msg=\(Self.logfmtValue("\(event.message)"))"
-            for key in fields.keys.sorted() { text += " \(key)=\(Self.logfmtValue("\(fields[key]!)"))" }
+            // Built by appending into one buffer: a busy channel logs a line per message.
+            var text = "at="
+            text.reserveCapacity(256)
+            text += LogTime.format(now())
+            text += " level="
+            text += event.level.rawValue
+            text += " msg="
+            text += Self.logfmtValue(event.message.description)
+            for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+                text += " "
+                text += key
+                text += "="
+                text += Self.logfmtValue(value.description)
+            }
             line = text
         case .json:
             var object: [String: Value] = [
@@ -64,8 +76,26 @@ enum StandardStream {
     private static let lock = NSLock()
 
     static func write(_ text: String) {
-        lock.lock()
-        FileHandle.standardOutput.write(Data(text.utf8))
-        lock.unlock()
+        var text = text
+        text.withUTF8 { bytes in
+            lock.withLock { writeAll(bytes, to: STDOUT_FILENO) }
+        }
+    }
+}
+
+/// Writes every byte with write(2) (no `Data` copy on the way), going on after a signal; gives up quietly when
+/// the stream is gone, as a log line cannot be reported anywhere else.
+private func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32) {
+    guard let start = bytes.baseAddress else { return }
+    var offset = 0
+    while offset < bytes.count {
+        let written = write(descriptor, start + offset, bytes.count - offset)
+        if written > 0 {
+            offset += written
+        } else if written < 0, errno == EINTR {
+            continue
+        } else {
+            return
+        }
     }
 }

@@ -7,7 +7,8 @@ import NudgeCore
 /// message sent twice after a crash) and the configured ones, secrets included (`HTTPHeaders`). `HTTPOutcome`
 /// decides what the answer means: 2xx sent (with the gateway's id when its JSON names one), 408/429/5xx and no
 /// answer retried (honouring `Retry-After`), other 4xx failed for good. At most `concurrency` requests of the
-/// channel run at once; the loop reuses their connections.
+/// channel run at once (the loop's lane); more wait in the loop, built, and the next starts as soon as one ends.
+/// The loop keeps their connections alive for the next requests.
 public struct HTTPMessageTransport: MessageTransport {
     public let settings: HTTPTransport
     /// The most one request may take, connecting included.
@@ -15,7 +16,7 @@ public struct HTTPMessageTransport: MessageTransport {
     /// The live templates, read for each message so that a reload (SIGHUP) changes the body template too.
     private let templates: @Sendable () -> TemplateSet
     private let loop: CurlMultiLoop
-    private let limit: ConcurrencyLimit
+    private let lane: CurlLane
 
     /// Connecting (TCP and TLS) may take at most this long, or `timeout` when that is shorter.
     static let connectTimeout: TimeInterval = 10
@@ -28,7 +29,9 @@ public struct HTTPMessageTransport: MessageTransport {
         self.timeout = timeout
         self.templates = templates
         self.loop = loop
-        limit = ConcurrencyLimit(concurrency)
+        // libcurl never waits for an HTTP answer inside its thread, so one thread could keep every connection
+        // busy; two share the work of setting requests up and reading answers between the machine's cores.
+        lane = CurlLane(limit: concurrency, threads: 2)
     }
 
     public func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult {
@@ -37,7 +40,7 @@ public struct HTTPMessageTransport: MessageTransport {
         case .success(let built): request = built
         case .failure(let refusal): return refusal.result
         }
-        let response = await limit.run { [loop] in await loop.perform(request) }
+        let response = await loop.perform(request)
         // An HTTP-date `Retry-After` counts from when the answer came.
         return HTTPOutcome.decide(response.result.gatewayAttempt, now: now + response.totalTime)
     }
@@ -66,6 +69,10 @@ public struct HTTPMessageTransport: MessageTransport {
         return .success(
             CurlRequest(
                 kind: .http(post), timeout: timeout, connectTimeout: min(timeout, Self.connectTimeout),
-                tls: settings.tls))
+                tls: settings.tls, lane: lane))
     }
+
+    /// Three times its connections: each finished request finds the next one built and waiting, even when the
+    /// threads that build them are kept waiting for a core (a busy machine) for a few requests' time.
+    public var readyAhead: Int { lane.limit * 3 }
 }

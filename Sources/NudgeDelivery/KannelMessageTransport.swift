@@ -4,7 +4,8 @@ import NudgeCore
 /// The `kannel` transport (SPEC §8): each SMS becomes one sendsms GET (`KannelRequest`: UTF-8 text with
 /// `coding=2&charset=UTF-8` when it is not GSM-7, `max-messages` set to the parts it needs, a signed `dlr-url`
 /// when delivery reports are on), run on the shared `CurlMultiLoop`; `KannelOutcome` decides what Kannel's answer
-/// means. A text the channel cannot carry (too many parts, no valid number) fails for good before any request.
+/// means. At most `concurrency` requests run at once (the loop's lane); more wait in the loop, built. A text the
+/// channel cannot carry (too many parts, no valid number) fails for good before any request.
 public struct KannelMessageTransport: MessageTransport {
     public let settings: KannelTransport
     /// The most one request may take, connecting included.
@@ -12,7 +13,7 @@ public struct KannelMessageTransport: MessageTransport {
     /// Where Kannel reports delivery, or nil for no reports.
     public let receipts: ReceiptCallback?
     private let loop: CurlMultiLoop
-    private let limit: ConcurrencyLimit
+    private let lane: CurlLane
 
     /// Connecting may take at most this long, or `timeout` when that is shorter.
     static let connectTimeout: TimeInterval = 10
@@ -25,7 +26,8 @@ public struct KannelMessageTransport: MessageTransport {
         self.timeout = timeout
         self.receipts = receipts
         self.loop = loop
-        limit = ConcurrencyLimit(concurrency)
+        // One loop thread: libcurl never waits for Kannel's answer inside its thread.
+        lane = CurlLane(limit: concurrency, threads: 1)
     }
 
     public func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult {
@@ -35,7 +37,7 @@ public struct KannelMessageTransport: MessageTransport {
         } catch {
             return error.deliveryResult
         }
-        let response = await limit.run { [loop] in await loop.perform(request) }
+        let response = await loop.perform(request)
         return KannelOutcome.decide(response.result.gatewayAttempt)
     }
 
@@ -46,6 +48,10 @@ public struct KannelMessageTransport: MessageTransport {
             receiptSignature: receipts?.signature(forKey: message.key))
         return CurlRequest(
             kind: .http(CurlRequest.HTTP(method: "GET", url: sendsms.url)), timeout: timeout,
-            connectTimeout: min(timeout, Self.connectTimeout), tls: TLSSettings())
+            connectTimeout: min(timeout, Self.connectTimeout), tls: TLSSettings(), lane: lane)
     }
+
+    /// Three times its connections: each finished request finds the next one built and waiting, even when the
+    /// threads that build them are kept waiting for a core (a busy machine) for a few requests' time.
+    public var readyAhead: Int { lane.limit * 3 }
 }

@@ -255,6 +255,30 @@ struct HTTPTransportTests {
         await loop.shutdown()
     }
 
+    @Test func aChannelsRequestsWaitInItsLaneAndReuseItsConnections() async throws {
+        let loop = CurlMultiLoop()
+        try await PeerProcess.with(.httpSink) { peer in
+            let sink = HTTPSink(peer)
+            // Concurrency 4: twenty messages at once run at most four at a time, the rest built and waiting in
+            // the loop, so no more than four connections are ever opened (the sink keeps them alive).
+            let transport = Self.transport(sink.baseURL, loop: loop)
+            #expect(transport.readyAhead == 12)
+            let results = await withTaskGroup(of: DeliveryResult.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        await transport.deliver(Self.message(key: "plan-limit-push/limit-push/r\(i)/1"), now: Self.now)
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.allSatisfy { $0.failure == nil }, "\(results.compactMap(\.failure))")
+            let received = try await sink.requests()
+            #expect(received.count == 20)
+            #expect(loop.statistics.connectionsOpened <= 4, "\(loop.statistics)")
+        }
+        await loop.shutdown()
+    }
+
     /// The time libcurl measured in its timeout message (`Operation timed out after 1501 milliseconds …`).
     static func curlMilliseconds(_ error: String) -> Int? {
         guard let after = error.range(of: "after ") else { return nil }

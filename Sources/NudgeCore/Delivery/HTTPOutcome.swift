@@ -14,8 +14,11 @@ public enum HTTPOutcome {
     /// The outcome of one answer; `now` reads an HTTP-date `Retry-After`.
     public static func decide(_ reply: GatewayReply, now: Date) -> DeliveryResult {
         let status = reply.status
-        let excerpt = reply.excerpt()
-        let quoted = excerpt.isEmpty ? "" : ": \(excerpt)"
+        // Only refusals quote the body: an accepted message never pays for the excerpt.
+        var quoted: String {
+            let excerpt = reply.excerpt()
+            return excerpt.isEmpty ? "" : ": \(excerpt)"
+        }
         switch status {
         case 200..<300:
             return .sent(providerID: providerID(in: reply.body))

@@ -88,6 +88,8 @@ enum CurlEasyConfiguration {
     /// A header name or value on one line: CR, LF (and any other control character) would end the header
     /// early and start one of the caller's choosing.
     private static func clean(_ text: String) -> String {
+        // Printable ASCII, by far the usual case, has nothing to replace.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             result.append(scalar.properties.generalCategory == .control ? " " : scalar)

@@ -49,19 +49,33 @@ enum CurlResultMapping {
         }
     }
 
-    /// HTTP response headers by lowercased name, from the last response only (after any `100 Continue`).
+    /// HTTP response headers by lowercased name, from the last response only (after any `100 Continue`). Names
+    /// and values are trimmed of spaces and tabs, byte by byte: every answer goes through here.
     static func httpHeaders(_ lines: [String]) -> [String: String] {
         var headers: [String: String] = [:]
         for line in lines {
-            if line.hasPrefix("HTTP/") {
+            let bytes = line.utf8
+            if bytes.starts(with: "HTTP/".utf8) {
                 headers = [:]
                 continue
             }
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let name = trimmed(bytes[..<colon])
+            headers[String(decoding: name.lazy.map(asciiLowercased), as: UTF8.self)] = String(
+                decoding: trimmed(bytes[bytes.index(after: colon)...]), as: UTF8.self)
         }
         return headers
+    }
+
+    private static func trimmed(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }) else { return bytes[bytes.endIndex...] }
+        let last = bytes.lastIndex(where: { !isBlank($0) })!
+        return bytes[first...last]
+    }
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
     }
 
     /// The text of the SMTP server's last reply with `code`, all its lines (`250-…` continuations and the final

@@ -73,21 +73,15 @@ final class CurlTransfer {
 
     /// The header callback's work: keeps one header or protocol reply line, without its line break.
     func header(_ bytes: UnsafePointer<CChar>, count: Int) -> Int {
-        let line = UnsafeRawPointer(bytes).withMemoryRebound(to: UInt8.self, capacity: count) { start in
-            String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
-        }
         if headerLines.count < 1000 {
-            headerLines.append(String(line.trimmingSuffix(while: \.isNewline)))
+            UnsafeRawPointer(bytes).withMemoryRebound(to: UInt8.self, capacity: count) { start in
+                var length = count
+                while length > 0, start[length - 1] == UInt8(ascii: "\n") || start[length - 1] == UInt8(ascii: "\r") {
+                    length -= 1
+                }
+                headerLines.append(String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self))
+            }
         }
         return count
-    }
-}
-
-extension String {
-    /// The string without the trailing characters that match.
-    fileprivate func trimmingSuffix(while matches: (Character) -> Bool) -> Substring {
-        var end = endIndex
-        while end > startIndex, matches(self[index(before: end)]) { end = index(before: end) }
-        return self[..<end]
     }
 }
