@@ -98,11 +98,12 @@ private struct Harness {
     }
 
     func dispatcher(
-        _ channel: Channel, _ transport: any MessageTransport, concurrency: Int, rate: Rate? = nil
+        _ channel: Channel, _ transport: any MessageTransport, concurrency: Int, rate: Rate? = nil,
+        retry: RetrySettings = RetrySettings(maxAttempts: 3, first: 30, max: 3600)
     ) -> ChannelDispatcher {
         ChannelDispatcher(
             channel: channel, transport: transport, concurrency: concurrency, rate: rate, database: database,
-            retry: RetrySettings(maxAttempts: 3, first: 30, max: 3600), wake: WakeSignal(),
+            retry: retry, wake: WakeSignal(),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, now: { Date() }, lease: 60)
     }
 }
@@ -201,10 +202,11 @@ struct ChannelDispatcherTests {
 
     @Test func aRetryThatWouldComeAfterTheOfferExpiresEndsTheMessageAtOnce() async throws {
         let harness = try Harness()
-        // The first retry comes 30 s after a failure (the harness's policy); the offer ends within 10 s.
-        try await harness.enqueueOffer(expiring: Date() + 10, channel: .sms)
+        // The first retry would come two to four hours after the failure; the offer ends within one.
+        try await harness.enqueueOffer(expiring: Date() + 3_600, channel: .sms)
         let stop = StopFlag()
-        let dispatcher = harness.dispatcher(.sms, FailingTransport(), concurrency: 2)
+        let dispatcher = harness.dispatcher(
+            .sms, FailingTransport(), concurrency: 2, retry: RetrySettings(maxAttempts: 3, first: 14_400, max: 86_400))
         let running = Task { await dispatcher.run(isStopping: { stop.isSet }) }
 
         #expect(try await eventually { try await harness.count(.suppressed) == 1 })
