@@ -97,7 +97,7 @@ struct ImportCommandTests {
     }
 
     @Test func eventsFromCSVBesideTheRunningDaemonUpdateFactsAndEnroll() async throws {
-        let workspace = try DaemonProcess(extraConfig: "quiet_hours: null\n")
+        let workspace = try DaemonProcess()
         try workspace.start()
         try await workspace.waitUntilReady()
         let profile = try await workspace.request(
