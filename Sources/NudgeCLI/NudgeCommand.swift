@@ -16,7 +16,7 @@ public struct NudgeCommand: ParsableCommand {
         version: NudgeVersion.text,
         subcommands: [
             RunCommand.self, CheckCommand.self, PreviewCommand.self, SimulateCommand.self, SendTestCommand.self,
-            TailCommand.self,
+            TailCommand.self, ImportCommand.self,
             VersionCommand.self,
         ])
 

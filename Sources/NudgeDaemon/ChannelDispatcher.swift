@@ -169,7 +169,10 @@ struct ChannelDispatcher: Sendable {
                     ? try tx.claimMessages(channel: channel, now: moment, leaseUntil: moment + lease, limit: limit) : []
                 return (entries, claimed)
             }
-            for entry in entries { logger.info("dispatch", metadata: DispatchMetadata.of(entry)) }
+            for entry in entries {
+                logger.info("dispatch", metadata: DispatchMetadata.of(entry))
+                DaemonMetrics.shared.dispatched(entry)
+            }
             return claimed
         } catch {
             // The attempts stay `sending` until their lease ends; the rescuer then queues them again.

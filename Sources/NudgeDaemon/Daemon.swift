@@ -81,13 +81,21 @@ public enum Daemon {
             let dispatcherWake = WakeSignal()
             let notifier = SystemdNotifier()
 
-            let api = API(
+            var api = API(
                 database: database, runtime: runtime, token: token.token, unsubscribeSecret: unsubscribeSecret,
                 maxBodyBytes: config.maxBodyBytes, now: now,
                 newWork: {
                     schedulerWake.signal()
                     stageWake.signal()
                 })
+            api.eventsStored = { DaemonMetrics.shared.eventsIngested($0) }
+            let metricChannels = Array(config.channels.keys)
+            api.metrics = {
+                let snapshot = try await database.read { reader in
+                    try DaemonMetrics.snapshot(reader, channels: metricChannels, databasePath: databasePath, now: now())
+                }
+                return DaemonMetrics.shared.exposition(snapshot)
+            }
             let listen = config.listen
             let readyLogger = logger
             let app = Application(

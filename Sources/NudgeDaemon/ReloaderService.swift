@@ -35,6 +35,7 @@ struct ReloaderService: Service {
             let lines = failure.diagnostics.map(\.description)
             for line in lines { logger.error("reload rejected", metadata: ["diagnostic": "\(line)"]) }
             runtime.reject(RuntimeState.LoadReport(at: now(), diagnostics: lines, succeeded: false))
+            DaemonMetrics.shared.reloadFailed()
             logger.error(
                 "reload rejected: the last good set stays live",
                 metadata: ["errors": "\(failure.diagnostics.filter { $0.severity == .error }.count)"])

@@ -67,6 +67,7 @@ struct SchedulerService: Service {
             return
         }
         logger.info("dispatch", metadata: DispatchMetadata.of(entry))
+        DaemonMetrics.shared.dispatched(entry)
     }
 }
 

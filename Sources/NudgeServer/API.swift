@@ -17,6 +17,10 @@ public struct API: Sendable {
     /// Called after a commit that may have created due work: new enrollments or messages, or customers whose
     /// stage will change with time.
     public var newWork: @Sendable () -> Void
+    /// Told how many events each `POST /v1/events` stored (for metrics).
+    public var eventsStored: @Sendable (Int) -> Void = { _ in }
+    /// The Prometheus text for `GET /metrics` (no bearer token, like `/healthz`); nil serves no `/metrics`.
+    public var metrics: (@Sendable () async throws -> String)?
 
     public init(
         database: DatabaseQueue, runtime: RuntimeState, token: String, unsubscribeSecret: String, maxBodyBytes: Int,
@@ -36,6 +40,13 @@ public struct API: Sendable {
         router.add(middleware: ErrorMiddleware())
         router.get("/healthz") { _, _ in JSONResponse.make(.ok, .map(["status": .string("ok")])) }
         router.get("/readyz") { _, _ in try await readiness() }
+        if let metrics {
+            router.get("/metrics") { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: try await metrics())))
+            }
+        }
 
         // One-click unsubscribe: the signed token is the authentication.
         router.get("u/:token") { _, context in unsubscribePage(token: try context.parameters.require("token")) }
@@ -100,6 +111,7 @@ public struct API: Sendable {
         let encoded = events.map(EncodedEvent.init)
         let summary = try await database.write { tx in try engine.ingest(encoded, into: tx, now: now) }
         if summary.stored > 0 { newWork() }
+        eventsStored(summary.stored)
         return JSONResponse.make(
             .accepted,
             .map([

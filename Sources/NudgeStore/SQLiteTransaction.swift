@@ -387,6 +387,11 @@ struct SQLiteTransaction: StoreTransaction {
             .first([.text(channel.rawValue)]) { $0.optionalDate(0) } ?? nil
     }
 
+    func queuedMessageCount(channel: Channel) throws -> Int {
+        try db.statement("SELECT COUNT(*) FROM outbox WHERE state = 'queued' AND channel = ?1")
+            .first([.text(channel.rawValue)]) { Int($0.int(0)) } ?? 0
+    }
+
     func earliestMessageDue() throws -> Date? {
         let queued = try db.statement("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'")
             .first { $0.optionalDate(0) } ?? nil

@@ -85,6 +85,10 @@ final class MemoryTransaction: StoreTransaction {
         state.outbox.values.filter { $0.state == .queued && $0.channel == channel }.map(\.nextAttemptAt).min()
     }
 
+    func queuedMessageCount(channel: Channel) throws -> Int {
+        state.outbox.values.filter { $0.state == .queued && $0.channel == channel }.count
+    }
+
     func earliestMessageDue() throws -> Date? {
         let queued = state.outbox.values.filter { $0.state == .queued }.map(\.nextAttemptAt)
         let leased = state.outbox.values.filter { $0.state == .sending }.compactMap(\.leaseUntil)

@@ -193,6 +193,8 @@ struct StoreConformanceTests {
         #expect(try store.read { try $0.earliestMessageDue() } == t0)
         #expect(try store.read { try $0.earliestMessageDue(channel: .email) } == t0)
         #expect(try store.read { try $0.earliestMessageDue(channel: .sms) } == nil)
+        #expect(try store.read { try $0.queuedMessageCount(channel: .email) } == 2)
+        #expect(try store.read { try $0.queuedMessageCount(channel: .sms) } == 0)
         let first = try store.write { try $0.claimMessages(channel: .email, now: t0, leaseUntil: t0 + 30, limit: 10) }
         #expect(first.map(\.key) == ["k1"])
         #expect(first.first?.state == .sending)
@@ -206,6 +208,7 @@ struct StoreConformanceTests {
         #expect(try store.read { try $0.message(key: "k1") }?.state == .sent)
         #expect(try store.read { try $0.earliestMessageDue() } == t0 + 60)
         #expect(try store.read { try $0.earliestMessageDue(channel: .email) } == t0 + 60)
+        #expect(try store.read { try $0.queuedMessageCount(channel: .email) } == 1, "sent messages are not queued")
     }
 
     @Test(arguments: StoreKind.allCases)

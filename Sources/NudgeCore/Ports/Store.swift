@@ -47,6 +47,8 @@ public protocol StoreReader {
     func earliestLeaseEnd() throws -> Date?
     /// The earliest `next_attempt_at` of a channel's queued messages.
     func earliestMessageDue(channel: Channel) throws -> Date?
+    /// How many of a channel's messages are queued (waiting for a first or next attempt), for `/metrics`.
+    func queuedMessageCount(channel: Channel) throws -> Int
     func message(key: String) throws -> OutboxMessage?
     /// A customer's messages created at or after `since` that were not refused or given up (queued, being sent
     /// or sent), oldest first: what frequency caps count.
