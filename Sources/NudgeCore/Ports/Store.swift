@@ -68,6 +68,17 @@ public protocol StoreReader {
     /// The highest `seq` in the dispatch log, 0 when it is empty.
     func lastDispatchSeq() throws -> Int64
     func count(of table: StoreTable) throws -> Int
+
+    // MARK: recommendations
+
+    /// For each SKU in `skus`, the active products most often bought by the customers who bought it (see
+    /// `CoPurchaseDelta` for what is counted): at most `limit` per source, those bought by the most customers first
+    /// (then by SKU), only in `categories` when it is not empty.
+    func coPurchases(of skus: [String], categories: [String], limit: Int) throws -> [CoPurchase]
+    /// How many customers have bought anything: the base of lift.
+    func purchasingCustomers() throws -> Int
+    /// Active products in `categories`, those bought by the most customers first (then by SKU), at most `limit`.
+    func popularProducts(in categories: [String], limit: Int) throws -> [Product]
 }
 
 /// Tables whose size is worth reporting.
@@ -107,6 +118,8 @@ public protocol StoreTransaction: StoreReader {
     @discardableResult func appendLog(_ entry: DispatchLogEntry) throws -> Int64
     /// Records how far a schedule trigger has got.
     func saveScheduleRun(_ run: ScheduleRun) throws
+    /// Adds one purchase's contribution to the co-purchase statistics, in the transaction that stores it.
+    func addCoPurchases(_ delta: CoPurchaseDelta) throws
 }
 
 extension StoreTransaction {
