@@ -23,10 +23,13 @@ extension DaemonEndToEndTests {
         try daemon.start()
         try await daemon.waitUntilReady()
 
-        // The catalog: the fallback case, a screen protector with a good margin, and a cheap cable below the floor.
+        // The catalog: the fallback case, a screen protector with a good margin, and earbuds below the 15% floor.
         for (sku, body) in [
             ("CASE-01", #"{"name": "Ốp lưng", "category": "case", "price": 250000, "cost": 100000}"#),
-            ("GLASS-9", #"{"name": "Kính cường lực 9H", "category": "screen_protector", "price": 200000, "cost": 50000}"#),
+            (
+                "GLASS-9",
+                #"{"name": "Kính cường lực 9H", "category": "screen_protector", "price": 200000, "cost": 50000}"#
+            ),
             ("EARBUD-3", #"{"name": "Tai nghe", "category": "headphones", "price": 900000, "cost": 850000}"#),
         ] {
             let reply = try await daemon.request("PUT", "/v1/products/\(sku)", body: body)

@@ -81,7 +81,8 @@ import Testing
 
     @Test func nothingRelevantWithRequireSkipsTheStep() throws {
         let (outcome, message) = try run(
-            "strategy: also_bought\nmin_confidence: 0.9\nrequire: true", buying: [.init("PHONE", "phone", price: 9_000_000)])
+            "strategy: also_bought\nmin_confidence: 0.9\nrequire: true",
+            buying: [.init("PHONE", "phone", price: 9_000_000)])
         #expect(outcome == .suppressed(.noRelevantOffer))
         #expect(message == nil)
     }
@@ -107,7 +108,8 @@ import Testing
             Product(sku: "CASE-A", name: "Ốp A", category: "case", price: 150_000, cost: 50_000),
             Product(sku: "CASE-X", name: "Ốp X", category: "case", price: 150_000, cost: 50_000, active: false),
         ]
-        let (_, message) = try run("strategy: same_category", buying: [.init("CASE-B", "case", price: 150_000)], extra: extra)
+        let (_, message) = try run(
+            "strategy: same_category", buying: [.init("CASE-B", "case", price: 150_000)], extra: extra)
         // CASE was bought by 3 customers, CASE-A by none; CASE-B is owned and CASE-X inactive.
         #expect(message?.content.recommendedSKUs == ["CASE", "CASE-A"])
     }

@@ -27,7 +27,8 @@ import Testing
     static func scored(_ product: Product, confidence: Double = 0.5, lift: Double = 2, support: Int = 10)
         -> RankedProduct
     {
-        RankedProduct(product, score: CoPurchaseScore(source: "PHONE", support: support, confidence: confidence, lift: lift))
+        RankedProduct(
+            product, score: CoPurchaseScore(source: "PHONE", support: support, confidence: confidence, lift: lift))
     }
 
     static func customer(owning owned: [String] = []) -> Customer {
@@ -47,7 +48,10 @@ import Testing
     }
 
     @Test func ownedAndInactiveProductsAreNeverOffered() {
-        let candidates = [Self.scored(Self.product("A")), Self.scored(Self.product("B", active: false)), Self.scored(Self.product("C"))]
+        let candidates = [
+            Self.scored(Self.product("A")), Self.scored(Self.product("B", active: false)),
+            Self.scored(Self.product("C")),
+        ]
         #expect(pick(Self.rule(), candidates, owned: ["A"]) == ["C"])
     }
 
@@ -125,11 +129,14 @@ import Testing
                 let cost: Double? =
                     Int.random(in: 0..<5, using: &random) == 0
                     ? nil : price * Double.random(in: 0...1.3, using: &random)
-                let product = Self.product("P\(index)", price: price, cost: cost, active: Int.random(in: 0..<8, using: &random) != 0)
+                let product = Self.product(
+                    "P\(index)", price: price, cost: cost, active: Int.random(in: 0..<8, using: &random) != 0)
                 return Self.scored(product, confidence: Double.random(in: 0...1, using: &random))
             }
             let fallback = (0..<Int.random(in: 0...3, using: &random)).map { index in
-                Self.product("F\(index)", price: 100, cost: Bool.random(using: &random) ? nil : Double.random(in: 0...130, using: &random))
+                Self.product(
+                    "F\(index)", price: 100,
+                    cost: Bool.random(using: &random) ? nil : Double.random(in: 0...130, using: &random))
             }
             let rule = Self.rule(
                 limit: Int.random(in: 1...5, using: &random), minConfidence: Bool.random(using: &random) ? 0.3 : nil,

@@ -28,7 +28,9 @@ import Testing
         #expect(delta.newSKUs == ["C", "D"])
         #expect(!delta.isFirstPurchase)
         #expect(
-            delta.pairs == [SKUPair("C", "D"), SKUPair("C", "A"), SKUPair("C", "B"), SKUPair("D", "A"), SKUPair("D", "B")])
+            delta.pairs == [
+                SKUPair("C", "D"), SKUPair("C", "A"), SKUPair("C", "B"), SKUPair("D", "A"), SKUPair("D", "B"),
+            ])
     }
 
     @Test func buyingOnlyWhatYouOwnChangesNothing() {
@@ -74,7 +76,8 @@ import Testing
     @Test func severalSourcesKeepEachProductsBestScore() throws {
         let store = try exampleStore()
         let ranked = try store.read {
-            try RecommendationSource.alsoBought(sources: ["CHARGER", "PHONE"], categories: [], limit: 3, owned: 0, in: $0)
+            try RecommendationSource.alsoBought(
+                sources: ["CHARGER", "PHONE"], categories: [], limit: 3, owned: 0, in: $0)
         }
         // CASE: from CHARGER 1/2 (lift (1/2)/(3/5) = 5/6), from PHONE 2/3 (lift 10/9): PHONE's is kept.
         let caseScore = try #require(ranked.first { $0.product.sku == "CASE" }?.score)
@@ -97,7 +100,8 @@ import Testing
         #expect(filtered.isEmpty)
         // Someone who bought nothing gets nothing.
         let newcomer = Customer(id: "new", createdAt: Self.t0)
-        #expect(try store.read { try CheckoutRecommendations.recommend(for: newcomer, categories: [], limit: 3, in: $0) }
-            .isEmpty)
+        #expect(
+            try store.read { try CheckoutRecommendations.recommend(for: newcomer, categories: [], limit: 3, in: $0) }
+                .isEmpty)
     }
 }

@@ -83,9 +83,10 @@ struct CoPurchaseConformanceTests {
         var phone = try #require(try store.read { try $0.product("PHONE") })
         phone.active = false
         try store.write { try $0.saveProduct(phone) }
-        #expect(try store.read { try $0.coPurchases(of: ["CASE"], categories: [], limit: 10) }.map(\.product.sku) == [
-            "CHARGER", "GLASS",
-        ])
+        #expect(
+            try store.read { try $0.coPurchases(of: ["CASE"], categories: [], limit: 10) }.map(\.product.sku) == [
+                "CHARGER", "GLASS",
+            ])
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -96,12 +97,14 @@ struct CoPurchaseConformanceTests {
             try $0.saveProduct(Product(sku: "CASE-OLD", name: "Ốp cũ", category: "case", price: 100, active: false))
             try $0.saveProduct(Product(sku: "A-CASE", name: "Ốp A", category: "case", price: 100))
         }
-        #expect(try store.read { try $0.popularProducts(in: ["case"], limit: 10) }.map(\.sku) == [
-            "CASE", "A-CASE", "CASE-NEW",
-        ])
-        #expect(try store.read { try $0.popularProducts(in: ["case", "phone"], limit: 2) }.map(\.sku) == [
-            "CASE", "PHONE",
-        ])
+        #expect(
+            try store.read { try $0.popularProducts(in: ["case"], limit: 10) }.map(\.sku) == [
+                "CASE", "A-CASE", "CASE-NEW",
+            ])
+        #expect(
+            try store.read { try $0.popularProducts(in: ["case", "phone"], limit: 2) }.map(\.sku) == [
+                "CASE", "PHONE",
+            ])
         #expect(try store.read { try $0.popularProducts(in: ["none"], limit: 2) }.isEmpty)
     }
 
@@ -122,13 +125,19 @@ struct CoPurchaseConformanceTests {
         _ = try store.write { try engine.ingest([event], into: $0, now: t0) }
 
         // Known products keep their price and cost; only gaps are filled.
-        #expect(try store.read { try $0.product("CASE") } == Product(
-            sku: "CASE", name: "Ốp lưng", category: "case", price: 250_000, cost: 100_000))
-        #expect(try store.read { try $0.product("GLASS") } == Product(
-            sku: "GLASS", name: "Kính", category: "screen_protector", price: 150_000, cost: 20_000))
+        #expect(
+            try store.read { try $0.product("CASE") }
+                == Product(
+                    sku: "CASE", name: "Ốp lưng", category: "case", price: 250_000, cost: 100_000))
+        #expect(
+            try store.read { try $0.product("GLASS") }
+                == Product(
+                    sku: "GLASS", name: "Kính", category: "screen_protector", price: 150_000, cost: 20_000))
         // An unknown product with a price is recorded; one without is not (a product needs a price).
-        #expect(try store.read { try $0.product("CABLE") } == Product(
-            sku: "CABLE", name: "CABLE", category: "cable", price: 50_000, cost: 10_000, currency: "VND"))
+        #expect(
+            try store.read { try $0.product("CABLE") }
+                == Product(
+                    sku: "CABLE", name: "CABLE", category: "cable", price: 50_000, cost: 10_000, currency: "VND"))
         #expect(try store.read { try $0.product("MYSTERY") } == nil)
         // The statistics count every SKU bought, catalogued or not.
         #expect(try store.read { try $0.purchasingCustomers() } == 1)

@@ -15,6 +15,7 @@ public enum CheckoutRecommendations {
             strategy: .alsoBought, limit: limit, categories: categories, skus: [], minConfidence: nil, minLift: nil,
             minMargin: nil, maxPrice: nil, fallback: [], require: false)
         let candidates = try RecommendationSource.candidates(for: rule, customer: customer, trigger: nil, in: store)
-        return RecommendationPicker.pick(rule, candidates: candidates, fallback: [], customer: customer, triggerTotal: nil)
+        return RecommendationPicker.pick(
+            rule, candidates: candidates, fallback: [], customer: customer, triggerTotal: nil)
     }
 }
