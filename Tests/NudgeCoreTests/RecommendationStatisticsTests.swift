@@ -52,7 +52,7 @@ import Testing
     @Test func alsoBoughtForAPhoneRanksByConfidenceThenLift() throws {
         let store = try exampleStore()
         let ranked = try store.read {
-            try RecommendationSource.alsoBought(sources: ["PHONE"], categories: [], limit: 3, owned: 0, in: $0)
+            try RecommendationSource.alsoBought(sources: ["PHONE"], categories: [], depth: 10, in: $0)
         }
         // P(GLASS|PHONE) = 2/3, lift (2/3)/(2/5) = 5/3; P(CASE|PHONE) = 2/3, lift (2/3)/(3/5) = 10/9.
         #expect(ranked.map(\.product.sku) == ["GLASS", "CASE"])
@@ -66,7 +66,7 @@ import Testing
     @Test func equalScoresFallBackToSupportThenSKU() throws {
         let store = try exampleStore()
         let ranked = try store.read {
-            try RecommendationSource.alsoBought(sources: ["CASE"], categories: [], limit: 3, owned: 0, in: $0)
+            try RecommendationSource.alsoBought(sources: ["CASE"], categories: [], depth: 10, in: $0)
         }
         // P(PHONE|CASE) = 2/3, lift 10/9; GLASS and CHARGER both 1/3 with lift (1/3)/(2/5) = 5/6 and support 1.
         #expect(ranked.map(\.product.sku) == ["PHONE", "CHARGER", "GLASS"])
@@ -77,7 +77,7 @@ import Testing
         let store = try exampleStore()
         let ranked = try store.read {
             try RecommendationSource.alsoBought(
-                sources: ["CHARGER", "PHONE"], categories: [], limit: 3, owned: 0, in: $0)
+                sources: ["CHARGER", "PHONE"], categories: [], depth: 10, in: $0)
         }
         // CASE: from CHARGER 1/2 (lift (1/2)/(3/5) = 5/6), from PHONE 2/3 (lift 10/9): PHONE's is kept.
         let caseScore = try #require(ranked.first { $0.product.sku == "CASE" }?.score)

@@ -23,33 +23,36 @@ public enum RecommendationSource {
             let bought = trigger.map(PurchaseItem.items(of:))?.map(\.sku) ?? []
             let sources = bought.isEmpty ? Array(customer.facts.ownedSKUs.suffix(ownedSources)) : bought
             return try alsoBought(
-                sources: sources, categories: rule.categories, limit: rule.limit, owned: customer.facts.ownedSKUs.count,
-                in: store)
+                sources: sources, categories: rule.categories,
+                depth: lookupDepth(for: rule, owned: customer.facts.ownedSKUs.count), in: store)
         case .sameCategory:
             let categories = try triggerCategories(trigger, in: store) ?? customer.facts.ownedCategories
             let wanted = rule.categories.isEmpty ? categories : categories.filter(rule.categories.contains)
             guard !wanted.isEmpty else { return [] }
-            let depth = lookupDepth(limit: rule.limit, owned: customer.facts.ownedSKUs.count)
+            let depth = lookupDepth(for: rule, owned: customer.facts.ownedSKUs.count)
             return try store.popularProducts(in: wanted, limit: depth).map { RankedProduct($0) }
         }
     }
 
-    /// `also_bought` candidates for `sources`, each product once with its best score.
+    /// `also_bought` candidates for `sources`, each product once with its best score; `depth` candidates are looked
+    /// up per source, the most co-purchased first.
     public static func alsoBought(
-        sources: [String], categories: [String], limit: Int, owned: Int, in store: any StoreReader
+        sources: [String], categories: [String], depth: Int, in store: any StoreReader
     ) throws -> [RankedProduct] {
         var seen: Set<String> = []
         let unique = sources.filter { seen.insert($0).inserted }
         guard !unique.isEmpty else { return [] }
-        let pairs = try store.coPurchases(
-            of: unique, categories: categories, limit: lookupDepth(limit: limit, owned: owned))
+        let pairs = try store.coPurchases(of: unique, categories: categories, limit: depth)
         return AlsoBought.rank(pairs, purchasingCustomers: try store.purchasingCustomers())
     }
 
-    /// How many candidates to look up per source: enough that owned items and products failing the margin, price
-    /// or threshold filters rarely leave fewer than `limit`, few enough to stay a short index scan.
-    static func lookupDepth(limit: Int, owned: Int) -> Int {
-        limit * 10 + min(owned, 100)
+    /// How many candidates to look up per source. The store already leaves out inactive products and other
+    /// categories, so without margin, price or lift filters `limit` plus the customer's owned items is enough for
+    /// `limit` to remain; with them, ten times more, so that they rarely leave fewer than `limit`, while the lookup
+    /// stays a short index scan.
+    static func lookupDepth(for rule: Recommendation, owned: Int) -> Int {
+        let filtered = rule.minMargin != nil || rule.maxPrice != nil || rule.minLift != nil
+        return min((filtered ? rule.limit * 10 : rule.limit) + owned, 1_000)
     }
 
     /// The categories of the trigger purchase's items (from the items, else the catalog); nil without a purchase.
