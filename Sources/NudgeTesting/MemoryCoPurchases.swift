@@ -23,13 +23,13 @@ extension MemoryTransaction {
         state.coPurchases.add(delta)
     }
 
-    func coPurchases(of skus: [String], categories: [String], limit: Int) throws -> [CoPurchase] {
+    func coPurchases(of skus: [String], categories: [String], limit: Int, scanning: Int) throws -> [CoPurchase] {
         let statistics = state.coPurchases
         return skus.flatMap { source -> [CoPurchase] in
             let ranked = (statistics.pairs[source] ?? [:]).sorted { a, b in
                 a.value != b.value ? a.value > b.value : a.key < b.key
             }
-            let found = ranked.compactMap { other, both -> CoPurchase? in
+            let found = ranked.prefix(scanning).compactMap { other, both -> CoPurchase? in
                 guard let product = state.products[other], product.active,
                     categories.isEmpty || product.category.map(categories.contains) == true
                 else { return nil }

@@ -80,6 +80,16 @@ struct CoPurchaseConformanceTests {
         }
         #expect(onlyGlass.map(\.product.sku) == ["GLASS"])
 
+        // A lookup goes only so deep into a source's list: GLASS is CASE's third.
+        #expect(
+            try store.read {
+                try $0.coPurchases(of: ["CASE"], categories: ["screen_protector"], limit: 10, scanning: 2)
+            }.isEmpty)
+        #expect(
+            try store.read {
+                try $0.coPurchases(of: ["CASE"], categories: ["screen_protector"], limit: 10, scanning: 3)
+            }.map(\.product.sku) == ["GLASS"])
+
         var phone = try #require(try store.read { try $0.product("PHONE") })
         phone.active = false
         try store.write { try $0.saveProduct(phone) }

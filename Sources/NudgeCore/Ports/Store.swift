@@ -73,8 +73,9 @@ public protocol StoreReader {
 
     /// For each SKU in `skus`, the active products most often bought by the customers who bought it (see
     /// `CoPurchaseDelta` for what is counted): at most `limit` per source, those bought by the most customers first
-    /// (then by SKU), only in `categories` when it is not empty.
-    func coPurchases(of skus: [String], categories: [String], limit: Int) throws -> [CoPurchase]
+    /// (then by SKU), only in `categories` when it is not empty, found among the source's `scanning` most
+    /// co-purchased SKUs (a bound on the work of one lookup however long its tail).
+    func coPurchases(of skus: [String], categories: [String], limit: Int, scanning: Int) throws -> [CoPurchase]
     /// How many customers have bought anything: the base of lift.
     func purchasingCustomers() throws -> Int
     /// Active products in `categories`, those bought by the most customers first (then by SKU), at most `limit`.
@@ -120,6 +121,13 @@ public protocol StoreTransaction: StoreReader {
     func saveScheduleRun(_ run: ScheduleRun) throws
     /// Adds one purchase's contribution to the co-purchase statistics, in the transaction that stores it.
     func addCoPurchases(_ delta: CoPurchaseDelta) throws
+}
+
+extension StoreReader {
+    /// `coPurchases(of:categories:limit:scanning:)` over each source's whole list.
+    public func coPurchases(of skus: [String], categories: [String], limit: Int) throws -> [CoPurchase] {
+        try coPurchases(of: skus, categories: categories, limit: limit, scanning: Int.max)
+    }
 }
 
 extension StoreTransaction {

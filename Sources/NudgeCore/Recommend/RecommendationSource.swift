@@ -5,6 +5,9 @@ public enum RecommendationSource {
     /// At most this many of a customer's owned SKUs (the most recently first bought) seed `also_bought` when there is
     /// no trigger purchase: recent purchases say more about what is needed next, and each one costs a lookup.
     public static let ownedSources = 20
+    /// Candidates are found among each source item's this many most co-purchased SKUs: a bound on the work of one
+    /// lookup when filters (a narrow category) pass few of them. What lies beyond is too weakly related to offer.
+    public static let scanDepth = 300
 
     /// The candidates of `rule` for `customer`, after `trigger` (the enrollment's trigger event, if any).
     ///
@@ -42,7 +45,8 @@ public enum RecommendationSource {
         var seen: Set<String> = []
         let unique = sources.filter { seen.insert($0).inserted }
         guard !unique.isEmpty else { return [] }
-        let pairs = try store.coPurchases(of: unique, categories: categories, limit: depth)
+        let pairs = try store.coPurchases(
+            of: unique, categories: categories, limit: min(depth, scanDepth), scanning: scanDepth)
         return AlsoBought.rank(pairs, purchasingCustomers: try store.purchasingCustomers())
     }
 
