@@ -54,8 +54,7 @@ extension SQLiteTransaction {
                 ORDER BY cp.customers DESC, cp.other
                 LIMIT ?3
                 """
-            ).rows([.text(source), allowed, .integer(Int64(limit)), .integer(Int64(min(scanning, Int(Int64.max))))]) {
-                row in
+            ).rows([.text(source), allowed, .integer(Int64(limit)), .integer(Int64(scanning))]) { row in
                 CoPurchase(
                     source: source, product: Self.readProduct(row), bothCustomers: Int(row.int(9)),
                     sourceCustomers: Int(row.int(10)), productCustomers: Int(row.int(11)))
