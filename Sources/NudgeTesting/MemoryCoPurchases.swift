@@ -29,7 +29,7 @@ extension MemoryTransaction {
             let ranked = (statistics.pairs[source] ?? [:]).sorted { a, b in
                 a.value != b.value ? a.value > b.value : a.key < b.key
             }
-            let found = ranked.prefix(scanning).compactMap { other, both -> CoPurchase? in
+            let found = ranked.prefix(categories.isEmpty ? ranked.count : scanning).compactMap { other, both -> CoPurchase? in
                 guard let product = state.products[other], product.active,
                     categories.isEmpty || product.category.map(categories.contains) == true
                 else { return nil }
@@ -38,7 +38,7 @@ extension MemoryTransaction {
                     sourceCustomers: statistics.skuCustomers[source] ?? 0,
                     productCustomers: statistics.skuCustomers[other] ?? 0)
             }
-            return Array(found.prefix(limit))
+            return Array(found.prefix(min(limit, scanning)))
         }
     }
 

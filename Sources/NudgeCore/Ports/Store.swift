@@ -73,8 +73,8 @@ public protocol StoreReader {
 
     /// For each SKU in `skus`, the active products most often bought by the customers who bought it (see
     /// `CoPurchaseDelta` for what is counted): at most `limit` per source, those bought by the most customers first
-    /// (then by SKU), only in `categories` when it is not empty, found among the source's `scanning` most
-    /// co-purchased SKUs (a bound on the work of one lookup however long its tail).
+    /// (then by SKU), at most `scanning`. With `categories`, only those categories, found among the source's
+    /// `scanning` most co-purchased SKUs (a bound on the work of a lookup that few pairs match).
     func coPurchases(of skus: [String], categories: [String], limit: Int, scanning: Int) throws -> [CoPurchase]
     /// How many customers have bought anything: the base of lift.
     func purchasingCustomers() throws -> Int
