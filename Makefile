@@ -7,7 +7,7 @@ APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config tzdata
 PEER_PACKAGES := postfix kannel kannel-extras nginx-light libnginx-mod-http-echo wrk openssl curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps peer-deps build run check test bench-ingest bench-dispatch format clean
+.PHONY: all deps peer-deps build run check test bench-ingest bench-dispatch bench-recommend format clean
 
 all: build
 
@@ -62,6 +62,11 @@ bench-ingest: deps
 bench-dispatch: deps peer-deps
 	$(SWIFT) build -c release --product nudge
 	python3 Benchmarks/bench-dispatch.py
+
+# Not a test: latency of the checkout recommendations endpoint with 50k products and 1M purchases on record.
+bench-recommend: deps
+	$(SWIFT) build -c release --product nudge --scratch-path .build-release
+	NUDGE_BINARY=.build-release/release/nudge python3 Benchmarks/bench-recommend.py
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

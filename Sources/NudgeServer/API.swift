@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import NudgeCore
 
-/// The HTTP API of SPEC §11: ingest, profiles, products, health and readiness.
+/// The HTTP API of SPEC §11: ingest, profiles, products, recommendations, health and readiness.
 public struct API: Sendable {
     public var database: DatabaseQueue
     public var runtime: RuntimeState
@@ -67,6 +67,9 @@ public struct API: Sendable {
             try await putCustomer(request, id: try context.parameters.require("id"))
         }
         v1.get("customers/:id") { _, context in try await getCustomer(try context.parameters.require("id")) }
+        v1.get("customers/:id/recommendations") { request, context in
+            try await recommendations(request, customerID: try context.parameters.require("id"))
+        }
         v1.put("products/:sku") { request, context in
             try await putProduct(request, sku: try context.parameters.require("sku"))
         }

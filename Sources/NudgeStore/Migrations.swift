@@ -6,7 +6,39 @@ enum Migrations {
         (2, v2),
         (3, v3),
         (4, v4),
+        (5, v5),
     ]
+    /// Co-purchase statistics for `also_bought`, counted in customers (see `CoPurchaseDelta`), kept up to date by
+    /// ingest: per SKU the customers who bought it, per ordered pair of SKUs the customers who bought both (each pair
+    /// stored both ways, ranked per SKU by an index), and the customers who bought anything. A database that already
+    /// holds purchases gets them from each customer's owned SKUs, which is exactly what ingest would have counted.
+    /// Checkout pages and `same_category` read a category's active products.
+    static let v5 = """
+        CREATE TABLE sku_customers (
+            sku TEXT PRIMARY KEY,
+            customers INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE co_purchases (
+            sku TEXT NOT NULL,
+            other TEXT NOT NULL,
+            customers INTEGER NOT NULL,
+            PRIMARY KEY (sku, other)
+        ) WITHOUT ROWID;
+        CREATE INDEX co_purchases_ranked ON co_purchases(sku, customers DESC, other);
+        CREATE TABLE purchasing_customers (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            customers INTEGER NOT NULL
+        );
+        CREATE INDEX products_active_by_category ON products(category) WHERE active = 1;
+
+        INSERT INTO sku_customers (sku, customers)
+            SELECT owned.value, COUNT(*) FROM customer_facts f, json_each(f.owned_skus) owned GROUP BY owned.value;
+        INSERT INTO co_purchases (sku, other, customers)
+            SELECT a.value, b.value, COUNT(*) FROM customer_facts f, json_each(f.owned_skus) a, json_each(f.owned_skus) b
+            WHERE a.value <> b.value GROUP BY a.value, b.value;
+        INSERT INTO purchasing_customers (id, customers)
+            SELECT 1, COUNT(*) FROM customer_facts WHERE json_array_length(owned_skus) > 0;
+        """
     /// Dated promotions enroll customers in batches and must never enroll anyone twice, across restarts.
     static let v4 = """
         CREATE TABLE schedule_runs (

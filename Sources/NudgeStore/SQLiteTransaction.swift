@@ -149,9 +149,9 @@ struct SQLiteTransaction: StoreTransaction {
 
     // MARK: products
 
-    private static let productColumns = "sku, name, category, price, cost, currency, url, image_url, active"
+    static let productColumns = "sku, name, category, price, cost, currency, url, image_url, active"
 
-    private static func readProduct(_ row: Statement) -> Product {
+    static func readProduct(_ row: Statement) -> Product {
         Product(
             sku: row.text(0), name: row.text(1), category: row.optionalText(2), price: row.double(3),
             cost: row.optionalDouble(4), currency: row.text(5), url: row.optionalText(6),

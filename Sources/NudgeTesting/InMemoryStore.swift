@@ -39,6 +39,7 @@ struct MemoryState {
     var nextMessageID: Int64 = 1
     var log: [DispatchLogEntry] = []
     var scheduleRuns: [String: ScheduleRun] = [:]
+    var coPurchases = MemoryCoPurchases()
 }
 
 extension MemoryState {

@@ -60,7 +60,9 @@ public struct JourneyEngine: Sendable {
                 continue
             }
             summary.stored += 1
+            let ownedBefore = customer.facts.ownedSKUs
             FactsUpdater.apply(event, to: &customer.facts)
+            if event.type == "purchase" { try recordPurchase(event, ownedBefore: ownedBefore, in: tx) }
             try react(to: event, customer: &customer, in: tx, now: now, summary: &summary)
             customers[customer.id] = customer
         }

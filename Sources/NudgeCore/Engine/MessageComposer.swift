@@ -1,20 +1,23 @@
 import Foundation
 
 extension JourneyEngine {
-    /// Renders a step for one customer into an outbox message, or says why it cannot be sent. Only the catalog is
-    /// read (recommendations). Store errors are thrown, never mistaken for "no relevant offer".
+    /// Renders a step for one customer into an outbox message, or says why it cannot be sent. Only the catalog and
+    /// the co-purchase statistics are read (recommendations); the SKUs offered are kept with the message.
+    /// Store errors are thrown, never mistaken for "no relevant offer".
     public func compose(
         step: Step, campaign: Campaign, enrollment: Enrollment, customer: Customer, tx: any StoreReader,
         now: Date
     ) throws -> Result<OutboxMessage, Unsendable> {
         var recommendations: [Product] = []
         if let rule = step.recommend {
-            let candidates = rule.strategy == .fixed ? try tx.products(skus: rule.skus) : []
+            let candidates = try RecommendationSource.candidates(
+                for: rule, customer: customer, trigger: enrollment.triggerEvent, in: tx)
             let fallback = try tx.products(skus: rule.fallback)
             var triggerTotal: Double?
             if case .number(let total) = enrollment.triggerEvent?.properties["total"] { triggerTotal = total }
             recommendations = RecommendationPicker.pick(
-                rule, candidates: candidates, fallback: fallback, customer: customer, triggerTotal: triggerTotal)
+                rule, candidates: candidates, fallback: fallback, customer: customer, triggerTotal: triggerTotal
+            ).map(\.product)
             if recommendations.isEmpty, rule.require { return .failure(Unsendable(reason: .noRelevantOffer)) }
         }
         let template = step.variants.first { $0.id == enrollment.variant }?.template ?? step.template

@@ -70,6 +70,18 @@ public protocol StoreReader {
     /// The highest `seq` in the dispatch log, 0 when it is empty.
     func lastDispatchSeq() throws -> Int64
     func count(of table: StoreTable) throws -> Int
+
+    // MARK: recommendations
+
+    /// For each SKU in `skus`, the active products most often bought by the customers who bought it (see
+    /// `CoPurchaseDelta` for what is counted): at most `limit` per source, those bought by the most customers first
+    /// (then by SKU), at most `scanning`. With `categories`, only those categories, found among the source's
+    /// `scanning` most co-purchased SKUs (a bound on the work of a lookup that few pairs match).
+    func coPurchases(of skus: [String], categories: [String], limit: Int, scanning: Int) throws -> [CoPurchase]
+    /// How many customers have bought anything: the base of lift.
+    func purchasingCustomers() throws -> Int
+    /// Active products in `categories`, those bought by the most customers first (then by SKU), at most `limit`.
+    func popularProducts(in categories: [String], limit: Int) throws -> [Product]
 }
 
 /// Tables whose size is worth reporting.
@@ -109,6 +121,15 @@ public protocol StoreTransaction: StoreReader {
     @discardableResult func appendLog(_ entry: DispatchLogEntry) throws -> Int64
     /// Records how far a schedule trigger has got.
     func saveScheduleRun(_ run: ScheduleRun) throws
+    /// Adds one purchase's contribution to the co-purchase statistics, in the transaction that stores it.
+    func addCoPurchases(_ delta: CoPurchaseDelta) throws
+}
+
+extension StoreReader {
+    /// `coPurchases(of:categories:limit:scanning:)` over each source's whole list.
+    public func coPurchases(of skus: [String], categories: [String], limit: Int) throws -> [CoPurchase] {
+        try coPurchases(of: skus, categories: categories, limit: limit, scanning: Int.max)
+    }
 }
 
 extension StoreTransaction {

@@ -1,0 +1,59 @@
+import Foundation
+import NudgeCore
+
+/// Co-purchase statistics of the in-memory store, counted like the SQLite store's (see `CoPurchaseDelta`).
+struct MemoryCoPurchases {
+    var skuCustomers: [String: Int] = [:]
+    /// Customers who bought both, by SKU, then by the other SKU.
+    var pairs: [String: [String: Int]] = [:]
+    var purchasingCustomers = 0
+
+    mutating func add(_ delta: CoPurchaseDelta) {
+        for sku in delta.newSKUs { skuCustomers[sku, default: 0] += 1 }
+        for pair in delta.pairs {
+            pairs[pair.first, default: [:]][pair.second, default: 0] += 1
+            pairs[pair.second, default: [:]][pair.first, default: 0] += 1
+        }
+        if delta.isFirstPurchase { purchasingCustomers += 1 }
+    }
+}
+
+extension MemoryTransaction {
+    func addCoPurchases(_ delta: CoPurchaseDelta) throws {
+        state.coPurchases.add(delta)
+    }
+
+    func coPurchases(of skus: [String], categories: [String], limit: Int, scanning: Int) throws -> [CoPurchase] {
+        let statistics = state.coPurchases
+        return skus.flatMap { source -> [CoPurchase] in
+            let ranked = (statistics.pairs[source] ?? [:]).sorted { a, b in
+                a.value != b.value ? a.value > b.value : a.key < b.key
+            }
+            let found = ranked.prefix(categories.isEmpty ? ranked.count : scanning).compactMap { other, both -> CoPurchase? in
+                guard let product = state.products[other], product.active,
+                    categories.isEmpty || product.category.map(categories.contains) == true
+                else { return nil }
+                return CoPurchase(
+                    source: source, product: product, bothCustomers: both,
+                    sourceCustomers: statistics.skuCustomers[source] ?? 0,
+                    productCustomers: statistics.skuCustomers[other] ?? 0)
+            }
+            return Array(found.prefix(min(limit, scanning)))
+        }
+    }
+
+    func purchasingCustomers() throws -> Int {
+        state.coPurchases.purchasingCustomers
+    }
+
+    func popularProducts(in categories: [String], limit: Int) throws -> [Product] {
+        let customers = state.coPurchases.skuCustomers
+        return Array(
+            state.products.values.filter { $0.active && $0.category.map(categories.contains) == true }
+                .sorted { a, b in
+                    let (ca, cb) = (customers[a.sku] ?? 0, customers[b.sku] ?? 0)
+                    return ca != cb ? ca > cb : a.sku < b.sku
+                }
+                .prefix(limit))
+    }
+}

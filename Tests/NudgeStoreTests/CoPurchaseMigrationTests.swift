@@ -1,0 +1,38 @@
+import Foundation
+import NudgeCore
+import NudgeTesting
+import Testing
+
+@testable import NudgeStore
+
+/// A database that held purchases before migration 5 gets the statistics ingest would have built.
+@Suite struct CoPurchaseMigrationTests {
+    @Test func migrationFiveCountsThePurchasesAlreadyStored() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-migration-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("nudge.sqlite").path
+
+        // The example's customers as ingest leaves them, written while the statistics tables are gone.
+        let ingested = try SQLiteStore(path: path)
+        let engine = Baskets.engineWithoutCampaigns()
+        _ = try ingested.write { try engine.ingest(Baskets.example(at: t0), into: $0, now: t0) }
+        let old = try SQLiteConnection(path: path)
+        try old.execute(
+            """
+            DROP TABLE sku_customers; DROP TABLE co_purchases; DROP TABLE purchasing_customers;
+            DROP INDEX products_active_by_category; PRAGMA user_version = 4;
+            """)
+
+        let migrated = try SQLiteStore(path: path)
+        #expect(try migrated.read { try $0.purchasingCustomers() } == 5)
+        let phone = try migrated.read { try $0.coPurchases(of: ["PHONE"], categories: [], limit: 10) }
+        #expect(phone.map(\.product.sku) == ["CASE", "GLASS"])
+        #expect(phone.map(\.bothCustomers) == [2, 2])
+        #expect(phone.map(\.sourceCustomers) == [3, 3])
+        #expect(phone.map(\.productCustomers) == [3, 2])
+        let caseItem = try migrated.read { try $0.coPurchases(of: ["CASE"], categories: [], limit: 10) }
+        #expect(caseItem.map(\.product.sku) == ["PHONE", "CHARGER", "GLASS"])
+        #expect(caseItem.map(\.bothCustomers) == [2, 1, 1])
+    }
+}
