@@ -9,6 +9,7 @@ daemon's peak RSS. The reference row is the same rows inserted straight into SQL
 """
 import http.client, json, os, random, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time
 from datetime import datetime, timedelta, timezone
+from process_stats import free_port, peak_rss_mb, cpu_seconds
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.abspath(os.environ.get("NUDGE_BINARY", os.path.join(ROOT, ".build", "release", "nudge")))
@@ -17,15 +18,6 @@ EVENTS = int(os.environ.get("BENCH_EVENTS", "300000"))
 BATCH = 500
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 TOKEN = "bench-token-0123456789abcdef"
-
-
-def free_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def make_events(rng):
@@ -55,20 +47,6 @@ def make_events(rng):
 def batches(events):
     lines = [json.dumps(e, ensure_ascii=False) for e in events]
     return ["\n".join(lines[i:i + BATCH]).encode() for i in range(0, len(lines), BATCH)]
-
-
-def peak_rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_daemon(workdir, port):

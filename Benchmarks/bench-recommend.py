@@ -18,6 +18,7 @@ something: p50, p90, p99 and max, with and without a category filter. Target: p9
 """
 import bisect, http.client, itertools, json, os, random, shutil, signal, sqlite3, subprocess, sys, tempfile, time
 from datetime import datetime, timedelta, timezone
+from process_stats import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.abspath(os.environ.get("NUDGE_BINARY", os.path.join(ROOT, ".build-release", "release", "nudge")))
@@ -28,15 +29,6 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "20000"))
 LIVE_PURCHASES = int(os.environ.get("BENCH_LIVE_PURCHASES", "5000"))
 CATEGORIES = 100
 TOKEN = "bench-token-0123456789abcdef"
-
-
-def free_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def start_daemon(workdir, port, timeout=900):
