@@ -22,7 +22,7 @@ committed to SQLite (WAL) and a line is logged per message, as in production.
 import atexit, http.client, json, os, re, resource, shutil, signal, socket, sqlite3, subprocess, sys, tempfile, threading
 import time
 from datetime import datetime, timezone
-from process_stats import free_port, peak_rss_mb, cpu_seconds
+from bench_support import free_port, peak_rss_mb, cpu_seconds
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.abspath(os.environ.get("NUDGE_BINARY", os.path.join(ROOT, ".build", "release", "nudge")))

@@ -9,7 +9,7 @@ daemon's peak RSS. The reference row is the same rows inserted straight into SQL
 """
 import http.client, json, os, random, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time
 from datetime import datetime, timedelta, timezone
-from process_stats import free_port, peak_rss_mb, cpu_seconds
+from bench_support import wait_until_ready, free_port, peak_rss_mb, cpu_seconds
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.abspath(os.environ.get("NUDGE_BINARY", os.path.join(ROOT, ".build", "release", "nudge")))
@@ -56,18 +56,7 @@ def run_daemon(workdir, port):
         f.write(f"data_dir: ./var\nlisten: 127.0.0.1:{port}\napi_token: {TOKEN}\n")
     log = open(os.path.join(workdir, "daemon.log"), "w")
     proc = subprocess.Popen([BINARY, "run", "--config", "nudge.yml"], cwd=workdir, stdout=log, stderr=log)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/readyz")
-            if c.getresponse().status == 200:
-                return proc
-        except OSError:
-            pass
-        time.sleep(0.05)
-    proc.kill()
-    sys.exit("the daemon did not become ready; see " + os.path.join(workdir, "daemon.log"))
+    return wait_until_ready(proc, port, workdir, 30)
 
 
 def post_all(port, bodies):

@@ -18,7 +18,7 @@ something: p50, p90, p99 and max, with and without a category filter. Target: p9
 """
 import bisect, http.client, itertools, json, os, random, shutil, signal, sqlite3, subprocess, sys, tempfile, time
 from datetime import datetime, timedelta, timezone
-from process_stats import free_port
+from bench_support import wait_until_ready, free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.abspath(os.environ.get("NUDGE_BINARY", os.path.join(ROOT, ".build-release", "release", "nudge")))
@@ -34,20 +34,7 @@ TOKEN = "bench-token-0123456789abcdef"
 def start_daemon(workdir, port, timeout=900):
     log = open(os.path.join(workdir, "daemon.log"), "a")
     proc = subprocess.Popen([BINARY, "run", "--config", "nudge.yml"], cwd=workdir, stdout=log, stderr=log)
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            sys.exit("the daemon exited; see " + os.path.join(workdir, "daemon.log"))
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/readyz")
-            if c.getresponse().status == 200:
-                return proc
-        except OSError:
-            pass
-        time.sleep(0.05)
-    proc.kill()
-    sys.exit("the daemon did not become ready; see " + os.path.join(workdir, "daemon.log"))
+    return wait_until_ready(proc, port, workdir, timeout)
 
 
 def stop_daemon(proc):

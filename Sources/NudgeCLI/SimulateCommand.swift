@@ -52,6 +52,9 @@ struct SimulateCommand: ParsableCommand {
         let copyPath = folder.appendingPathComponent("nudge.sqlite").path
         let store = try copyDatabase(workspace, to: copyPath)
         if let customers { try addEvents(from: customers, to: store, workspace: workspace, at: start) }
+        if let customer, try store.read({ try $0.customer(customer) }) == nil {
+            throw workspace.failure("no customer '\(customer)' in the database" + (customers.map { " or \($0)" } ?? ""))
+        }
 
         let entries: [DispatchLogEntry]
         do {

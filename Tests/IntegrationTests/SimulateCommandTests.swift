@@ -74,6 +74,10 @@ struct SimulateCommandTests {
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("plan-limit-push"), "\(run.output)")
         #expect(!FileManager.default.fileExists(atPath: workspace.directory.appendingPathComponent("var/nudge.sqlite").path))
+        let unknown = try await workspace.run(
+            ["simulate", "--from", from, "--days", "3", "--customers", events.path, "--customer", "nobody"])
+        #expect(unknown.status == 1)
+        #expect(unknown.output.contains("no customer 'nobody' in the database or \(events.path)"), "\(unknown.output)")
 
         try #"{"id": "x", "type": "purchase", "customer_id": "new-2", "timestamp": "yesterday"}"#
             .write(to: events, atomically: true, encoding: .utf8)

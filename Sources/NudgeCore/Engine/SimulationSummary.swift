@@ -52,6 +52,8 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     public var total: Counts
 
     public init(_ entries: [DispatchLogEntry], zone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
         var perDay: [DayKey: Counts] = [:]
         var perCampaign: [String: Counts] = [:]
         var total = Counts()
@@ -59,7 +61,7 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
             var counts = Counts()
             counts.add(entry)
             guard !counts.isEmpty else { continue }
-            perDay[DayKey(date: Self.localDate(entry.at, zone: zone), campaign: entry.campaign), default: Counts()]
+            perDay[DayKey(date: Self.localDate(entry.at, calendar: calendar), campaign: entry.campaign), default: Counts()]
                 .add(entry)
             perCampaign[entry.campaign, default: Counts()].add(entry)
             total.add(entry)
@@ -69,10 +71,8 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
         self.total = total
     }
 
-    /// `YYYY-MM-DD` of `date` on the clocks of `zone`.
-    public static func localDate(_ date: Date, zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
+    /// `YYYY-MM-DD` of `date` on the clocks of `calendar`'s zone.
+    static func localDate(_ date: Date, calendar: Calendar) -> String {
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
