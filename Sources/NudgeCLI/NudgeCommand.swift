@@ -16,7 +16,7 @@ public struct NudgeCommand: ParsableCommand {
         version: NudgeVersion.text,
         subcommands: [
             RunCommand.self, CheckCommand.self, PreviewCommand.self, SimulateCommand.self, SendTestCommand.self,
-            TailCommand.self, ImportCommand.self,
+            TailCommand.self, ImportCommand.self, ReportCommand.self,
             VersionCommand.self,
         ])
 

@@ -37,7 +37,7 @@ struct SimulateCommand: ParsableCommand {
         let zone = workspace.config.timezone
         let start: Date
         if let from {
-            guard let parsed = SimulationStart.parse(from, zone: zone) else {
+            guard let parsed = DateArgument.parse(from, zone: zone) else {
                 throw workspace.failure("--from takes YYYY-MM-DD or an RFC 3339 time, not '\(from)'")
             }
             start = parsed
@@ -100,21 +100,5 @@ struct SimulateCommand: ParsableCommand {
         case .success(let events):
             _ = try store.write { tx in try workspace.engine.ingest(events, into: tx, now: start) }
         }
-    }
-}
-
-/// Reads `--from`: a date (midnight on the clocks of `zone`) or an RFC 3339 time.
-enum SimulationStart {
-    static func parse(_ text: String, zone: TimeZone) -> Date? {
-        if let instant = RFC3339.parse(text) { return instant }
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
-        guard parts.count == 3, let year = parts[0], let month = parts[1], let day = parts[2], text.count == 10 else {
-            return nil
-        }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let components = DateComponents(year: year, month: month, day: day)
-        guard components.isValidDate(in: calendar) else { return nil }
-        return calendar.date(from: components)
     }
 }

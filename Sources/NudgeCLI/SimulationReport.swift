@@ -17,7 +17,7 @@ struct SimulationReport {
         var rows = [["campaign", "sent", "email", "sms", "push", "suppressed", "deferred"]]
         for total in summary.campaigns { rows.append(campaignRow(total.campaign, total.counts)) }
         rows.append(campaignRow("total", summary.total))
-        out += Self.align(rows, numeric: 1...6)
+        out += TextColumns.align(rows, numeric: 1...6)
 
         let reasons = summary.campaigns.flatMap { total in
             total.counts.suppressed.sorted { $0.key < $1.key }.map { [total.campaign, "suppressed", $0.key, "\($0.value)"] }
@@ -27,7 +27,7 @@ struct SimulationReport {
         }
         if !reasons.isEmpty {
             out += "\nsuppressed and deferred, by reason\n"
-            out += Self.align([["campaign", "decision", "reason", "count"]] + reasons, numeric: 3...3)
+            out += TextColumns.align([["campaign", "decision", "reason", "count"]] + reasons, numeric: 3...3)
         }
 
         out += "\nper day\n"
@@ -41,7 +41,7 @@ struct SimulationReport {
                     Self.byReason(day.counts.deferred),
                 ])
             }
-            out += Self.align(dayRows, numeric: 2...2)
+            out += TextColumns.align(dayRows, numeric: 2...2)
         }
 
         if let schedule {
@@ -56,7 +56,7 @@ struct SimulationReport {
                         entry.status.rawValue, entry.reason ?? "",
                     ])
                 }
-                out += Self.align(scheduleRows, numeric: nil)
+                out += TextColumns.align(scheduleRows, numeric: nil)
             }
         }
         return out
@@ -114,16 +114,5 @@ struct SimulationReport {
         return String(
             format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0,
             c.second ?? 0)
-    }
-
-    /// Columns padded to their widest cell; `numeric` columns right-aligned.
-    private static func align(_ rows: [[String]], numeric: ClosedRange<Int>?) -> String {
-        let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                let pad = String(repeating: " ", count: widths[column] - cell.count)
-                return numeric?.contains(column) == true ? pad + cell : cell + pad
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n") + "\n"
     }
 }

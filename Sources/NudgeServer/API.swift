@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import NudgeCore
 
-/// The HTTP API of SPEC §11: ingest, profiles, products, recommendations, health and readiness.
+/// The HTTP API of SPEC §11: ingest, profiles, products, recommendations, reports, health and readiness.
 public struct API: Sendable {
     public var database: DatabaseQueue
     public var runtime: RuntimeState
@@ -21,6 +21,8 @@ public struct API: Sendable {
     public var eventsStored: @Sendable (Int) -> Void = { _ in }
     /// The Prometheus text for `GET /metrics` (no bearer token, like `/healthz`); nil serves no `/metrics`.
     public var metrics: (@Sendable () async throws -> String)?
+    /// A read-only connection for reports, which may read for seconds; nil reads through `database`.
+    public var reportDatabase: ReadQueue?
 
     public init(
         database: DatabaseQueue, runtime: RuntimeState, token: String, unsubscribeSecret: String, maxBodyBytes: Int,
@@ -74,6 +76,7 @@ public struct API: Sendable {
             try await putProduct(request, sku: try context.parameters.require("sku"))
         }
         v1.get("campaigns") { _, _ in campaigns() }
+        v1.get("reports") { request, _ in try await reports(request) }
         return router
     }
 

@@ -27,3 +27,21 @@ public final class DatabaseQueue: Sendable {
         }
     }
 }
+
+/// Runs long reads (reports) on their own thread and connection, so they never hold up the writer's queue.
+public final class ReadQueue: Sendable {
+    public let store: any ReadableStore
+    private let queue = DispatchQueue(label: "nudge.reads")
+
+    public init(store: any ReadableStore) {
+        self.store = store
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { [store] in
+                continuation.resume(with: Result { try store.read(body) })
+            }
+        }
+    }
+}

@@ -38,7 +38,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 }
 
 /// A read-only view of a nudge database, for commands that run beside the daemon (`nudge tail`).
-public final class SQLiteReader: @unchecked Sendable {
+public final class SQLiteReader: ReadableStore, @unchecked Sendable {
     private let connection: SQLiteConnection
     private let lock = NSLock()
 

@@ -190,6 +190,21 @@ struct SQLiteTransaction: StoreTransaction {
         return db.changes == 1
     }
 
+    func events(customerID: String, types: [String], through: Date) throws -> [Event] {
+        guard !types.isEmpty else { return [] }
+        let placeholders = (0..<types.count).map { "?\($0 + 3)" }.joined(separator: ", ")
+        return try db.statement(
+            """
+            SELECT id, type, timestamp, properties FROM events
+            WHERE customer_id = ?1 AND timestamp <= ?2 AND type IN (\(placeholders)) ORDER BY timestamp, seq
+            """
+        ).rows([.text(customerID), .from(through)] + types.map { .text($0) }) { row in
+            Event(
+                id: row.optionalText(0), type: row.text(1), customerID: customerID, timestamp: row.date(2),
+                properties: StoredJSON.decodeMap(row.text(3)))
+        }
+    }
+
     func appendStageChange(_ change: StageChange) throws {
         try db.statement("INSERT INTO stage_history (customer_id, from_stage, to_stage, at) VALUES (?1, ?2, ?3, ?4)")
             .run([.text(change.customerID), .from(change.from), .text(change.to), .from(change.at)])
@@ -230,6 +245,19 @@ struct SQLiteTransaction: StoreTransaction {
             ORDER BY id DESC LIMIT 1
             """
         ).first([.text(customerID), .text(campaign)], Self.readEnrollment)
+    }
+
+    func enrollments(campaign: String, since: Date?) throws -> [Enrollment] {
+        try db.statement(
+            """
+            SELECT \(Self.enrollmentColumns) FROM enrollments WHERE campaign = ?1 AND (?2 IS NULL OR enrolled_at >= ?2)
+            ORDER BY id
+            """
+        ).rows([.text(campaign), .from(since)], Self.readEnrollment)
+    }
+
+    func enrolledCampaigns() throws -> [String] {
+        try db.statement("SELECT DISTINCT campaign FROM enrollments ORDER BY campaign").rows([]) { $0.text(0) }
     }
 
     func insertEnrollment(_ enrollment: Enrollment) throws -> Int64 {

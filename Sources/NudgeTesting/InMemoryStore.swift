@@ -70,6 +70,22 @@ final class MemoryTransaction: StoreTransaction {
         state.enrollments.values.filter { $0.customerID == customerID }.sorted { $0.id < $1.id }
     }
 
+    func enrollments(campaign: String, since: Date?) throws -> [Enrollment] {
+        state.enrollments.values.filter { enrollment in
+            enrollment.campaign == campaign && since.map { enrollment.enrolledAt >= $0 } ?? true
+        }.sorted { $0.id < $1.id }
+    }
+
+    func enrolledCampaigns() throws -> [String] {
+        Set(state.enrollments.values.map(\.campaign)).sorted()
+    }
+
+    func events(customerID: String, types: [String], through: Date) throws -> [Event] {
+        state.events.enumerated()
+            .filter { $0.element.customerID == customerID && $0.element.timestamp <= through && types.contains($0.element.type) }
+            .sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element)
+    }
+
     func latestEnrollment(campaign: String, customerID: String) throws -> Enrollment? {
         try enrollments(customerID: customerID).last { $0.campaign == campaign }
     }

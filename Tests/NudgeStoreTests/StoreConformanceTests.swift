@@ -361,6 +361,46 @@ struct StoreConformanceTests {
             try store.read { try $0.scheduleRun(campaign: "black-friday") }
                 == ScheduleRun(campaign: "black-friday", cursor: "c3", done: true))
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func reportsReadACampaignsEnrollmentsAndACustomersEventsByType(kind: StoreKind) throws {
+        let store = try kind.make()
+        func enrollment(_ campaign: String, _ customer: String, at: Date, arm: Arm = .treatment) -> Enrollment {
+            Enrollment(
+                campaign: campaign, customerID: customer, arm: arm, enrolledAt: at, triggeredAt: at, nextStep: nil,
+                nextDueAt: nil, state: .completed)
+        }
+        let purchase = Event(
+            id: "o-2", type: "purchase", customerID: "c1", timestamp: t0 + 20,
+            properties: ["items": .list([.map(["sku": .string("CASE-01"), "price": .number(250_000)])]),
+                "note": .string("Giao hàng nhanh")])
+        try store.write { tx in
+            try tx.saveCustomer(sampleCustomer("c1"))
+            try tx.saveCustomer(sampleCustomer("c2"))
+            _ = try tx.insertEnrollment(enrollment("win-back", "c1", at: t0))
+            _ = try tx.insertEnrollment(enrollment("phone-accessories", "c1", at: t0 + 10, arm: .holdout))
+            _ = try tx.insertEnrollment(enrollment("phone-accessories", "c2", at: t0 + 5))
+            _ = try tx.insertEnrollment(enrollment("phone-accessories", "c2", at: t0 + 30))
+            _ = try tx.insertEvent(purchase)
+            _ = try tx.insertEvent(Event(id: nil, type: "page_view", customerID: "c1", timestamp: t0 + 5, properties: [:]))
+            _ = try tx.insertEvent(Event(id: "o-1", type: "purchase", customerID: "c1", timestamp: t0, properties: [:]))
+            _ = try tx.insertEvent(Event(id: "o-3", type: "purchase", customerID: "c1", timestamp: t0 + 40, properties: [:]))
+            _ = try tx.insertEvent(Event(id: "o-9", type: "purchase", customerID: "c2", timestamp: t0, properties: [:]))
+        }
+        #expect(try store.read { try $0.enrolledCampaigns() } == ["phone-accessories", "win-back"])
+        let all = try store.read { try $0.enrollments(campaign: "phone-accessories", since: nil) }
+        #expect(all.map(\.customerID) == ["c1", "c2", "c2"])
+        #expect(all.map(\.arm) == [.holdout, .treatment, .treatment])
+        let recent = try store.read { try $0.enrollments(campaign: "phone-accessories", since: t0 + 10) }
+        #expect(recent.map(\.enrolledAt) == [t0 + 10, t0 + 30])
+
+        let events = try store.read { try $0.events(customerID: "c1", types: ["purchase"], through: t0 + 20) }
+        #expect(events.map(\.id) == ["o-1", "o-2"])
+        #expect(events.last == purchase)
+        let both = try store.read { try $0.events(customerID: "c1", types: ["purchase", "page_view"], through: t0 + 99) }
+        #expect(both.map(\.type) == ["purchase", "page_view", "purchase", "purchase"])
+        #expect(try store.read { try $0.events(customerID: "c1", types: [], through: t0 + 99) }.isEmpty)
+    }
 }
 
 @Suite("SQLite store")

@@ -7,13 +7,19 @@ public struct PurchaseItem: Sendable, Hashable {
     public var category: String?
     public var price: Double?
     public var cost: Double?
+    /// How many were bought: 1 unless the event gives a positive number.
+    public var quantity: Double
 
-    public init(sku: String, name: String? = nil, category: String? = nil, price: Double? = nil, cost: Double? = nil) {
+    public init(
+        sku: String, name: String? = nil, category: String? = nil, price: Double? = nil, cost: Double? = nil,
+        quantity: Double = 1
+    ) {
         self.sku = sku
         self.name = name
         self.category = category
         self.price = price
         self.cost = cost
+        self.quantity = quantity
     }
 
     /// The items of a purchase event that name a SKU, in order; other entries are skipped.
@@ -25,7 +31,8 @@ public struct PurchaseItem: Sendable, Hashable {
             }
             return PurchaseItem(
                 sku: sku, name: text(fields["name"]), category: text(fields["category"]),
-                price: amount(fields["price"]), cost: amount(fields["cost"]))
+                price: amount(fields["price"]), cost: amount(fields["cost"]),
+                quantity: amount(fields["quantity"]).flatMap { $0 > 0 ? $0 : nil } ?? 1)
         }
     }
 

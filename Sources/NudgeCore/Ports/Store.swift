@@ -4,8 +4,12 @@ import Foundation
 ///
 /// Every write happens inside `write`, one transaction that commits when the closure returns and rolls
 /// back when it throws. Implementations serialise writers; callers never hold a transaction across an await.
-public protocol Store: AnyObject, Sendable {
+public protocol Store: ReadableStore {
     func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+}
+
+/// A database that can be read: a `Store`, or a read-only connection beside the writer (reports, `nudge tail`).
+public protocol ReadableStore: AnyObject, Sendable {
     func read<T>(_ body: (any StoreReader) throws -> T) throws -> T
 }
 
@@ -39,6 +43,12 @@ public protocol StoreReader {
     func enrollments(customerID: String) throws -> [Enrollment]
     /// The most recent enrollment of a customer in a campaign.
     func latestEnrollment(campaign: String, customerID: String) throws -> Enrollment?
+    /// A campaign's enrollments that started at or after `since` (all when nil), oldest first: what reports count.
+    func enrollments(campaign: String, since: Date?) throws -> [Enrollment]
+    /// Every campaign that has enrollments, in name order (reports cover campaigns whose file is gone, too).
+    func enrolledCampaigns() throws -> [String]
+    /// A customer's events of the given types up to `through` (inclusive), in time order (then in the order stored).
+    func events(customerID: String, types: [String], through: Date) throws -> [Event]
     /// The earliest `next_due_at` of an active enrollment.
     func earliestEnrollmentDue() throws -> Date?
     /// The earliest `next_attempt_at` of a queued message, or lease end of a message being sent.

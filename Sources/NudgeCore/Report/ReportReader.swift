@@ -1,0 +1,77 @@
+import Foundation
+
+/// Reads what reports need from the store and builds them: `nudge report` and `GET /v1/reports` both come here.
+public enum ReportReader {
+    /// The report of `only`, or of every campaign that is loaded or has enrollments, in id order, counting the
+    /// enrollments that started at or after `since`. Goal windows still open at `now` are flagged.
+    public static func report(
+        campaigns: CampaignSet, only: String? = nil, since: Date?, now: Date, in store: any StoreReader
+    ) throws -> CampaignsReport {
+        let ids = try only.map { [$0] } ?? Set(campaigns.campaigns.map(\.id) + store.enrolledCampaigns()).sorted()
+        let reports = try ids.map { id in
+            let campaign = campaigns.campaign(id)
+            let activity = try self.activity(campaign: id, goal: campaign?.goal, since: since, now: now, in: store)
+            return CampaignReportBuilder.build(activity, campaign: campaign, now: now)
+        }
+        return CampaignsReport(since: since, campaigns: reports)
+    }
+
+    /// How many log rows to read at a time.
+    static let page = 5_000
+
+    static func activity(
+        campaign: String, goal: Goal?, since: Date?, now: Date, in store: any StoreReader
+    ) throws -> CampaignActivity {
+        let enrollments = try store.enrollments(campaign: campaign, since: since)
+        guard let first = enrollments.map(\.enrolledAt).min() else {
+            return CampaignActivity(campaign: campaign, enrollments: [], log: [])
+        }
+        // Log times are kept to the millisecond: a row written as its enrollment started may read a little earlier.
+        let filter = DispatchLogFilter(campaign: campaign, since: first - 0.001)
+        var log: [DispatchLogEntry] = []
+        while true {
+            let rows = try store.dispatchLog(after: log.last?.seq ?? 0, filter: filter, limit: page)
+            log += rows
+            if rows.count < page { break }
+        }
+
+        var recommended: [String: [String]] = [:]
+        for key in Set(log.lazy.filter { $0.status == .sent }.compactMap(\.messageKey)) {
+            if let skus = try store.message(key: key)?.content.recommendedSKUs, !skus.isEmpty { recommended[key] = skus }
+        }
+
+        var goalEvents: [String: [Event]] = [:]
+        var purchases: [String: [Event]] = [:]
+        if let goal {
+            let types = Array(Set([goal.event, "purchase"])).sorted()
+            for customerID in Set(enrollments.map(\.customerID)).sorted() {
+                let events = try store.events(customerID: customerID, types: types, through: now)
+                let customer = goal.conditions.conditions.isEmpty ? nil : try store.customer(customerID)
+                let reached = events.filter { event in
+                    guard event.type == goal.event, event.timestamp >= first else { return false }
+                    guard let customer else { return goal.conditions.conditions.isEmpty }
+                    return goal.conditions.holds(
+                        in: ConditionRoots.of(customer: customer, event: event), now: event.timestamp)
+                }
+                guard !reached.isEmpty else { continue }
+                goalEvents[customerID] = reached
+                purchases[customerID] = events.filter { $0.type == "purchase" }
+            }
+        }
+
+        var skus = Set<String>()
+        for event in [goalEvents.values, purchases.values].joined().joined() {
+            for item in PurchaseItem.items(of: event) { skus.insert(item.sku) }
+        }
+        var catalog: [String: Product] = [:]
+        let sorted = skus.sorted()
+        for start in stride(from: 0, to: sorted.count, by: 500) {
+            for product in try store.products(skus: Array(sorted[start..<min(start + 500, sorted.count)])) {
+                catalog[product.sku] = product
+            }
+        }
+        return CampaignActivity(
+            campaign: campaign, enrollments: enrollments, log: log, recommendedSKUs: recommended,
+            goalEvents: goalEvents, purchases: purchases, catalog: catalog)
+    }
+}
