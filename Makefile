@@ -21,7 +21,7 @@ deps:
 	fi
 
 # Installs the test peers when missing: postfix is preseeded so that it installs without questions and
-# configures no MTA; aiosmtpd comes from PyPI. Nothing is started here: each test starts its own peers.
+# configures no MTA; aiosmtpd and statsmodels come from PyPI. Nothing is started here: each test starts its own peers.
 peer-deps:
 	@missing=""; for p in $(PEER_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
@@ -33,6 +33,8 @@ peer-deps:
 	fi
 	@python3 -c 'import aiosmtpd' 2>/dev/null || { echo "installing aiosmtpd"; \
 	  python3 -m pip install --quiet aiosmtpd || python3 -m pip install --quiet --break-system-packages aiosmtpd; }
+	@python3 -c 'import statsmodels' 2>/dev/null || { echo "installing statsmodels (the report tests' reference)"; \
+	  python3 -m pip install --quiet statsmodels || python3 -m pip install --quiet --break-system-packages statsmodels; }
 
 build: deps
 	$(SWIFT) build

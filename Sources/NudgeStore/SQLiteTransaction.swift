@@ -194,7 +194,7 @@ struct SQLiteTransaction: StoreTransaction {
         guard !types.isEmpty else { return [] }
         let placeholders = (0..<types.count).map { "?\($0 + 3)" }.joined(separator: ", ")
         return try db.statement(
-            """
+            text: """
             SELECT id, type, timestamp, properties FROM events
             WHERE customer_id = ?1 AND timestamp <= ?2 AND type IN (\(placeholders)) ORDER BY timestamp, seq
             """

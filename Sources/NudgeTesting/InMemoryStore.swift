@@ -278,8 +278,8 @@ final class MemoryTransaction: StoreTransaction {
     func appendLog(_ entry: DispatchLogEntry) throws -> Int64 {
         var stored = entry
         stored.seq = (state.log.last?.seq ?? 0) + 1
-        // The log keeps millisecond precision, like the SQLite store.
-        stored.at = Date(timeIntervalSince1970: (entry.at.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        // The log keeps times to the nearest millisecond, like the SQLite store.
+        stored.at = Date(timeIntervalSince1970: (entry.at.timeIntervalSince1970 * 1000).rounded() / 1000)
         state.log.append(stored)
         return stored.seq
     }
