@@ -87,7 +87,7 @@ public struct JourneyEngine: Sendable {
     ) throws {
         let enteredStage = try updateStage(of: &customer, in: tx, now: now)
         if enteredStage != nil { summary.stageChanges += 1 }
-        summary.exits += try applyExits(for: customer, event: event, in: tx, now: now)
+        if mayExit(customer, after: event) { summary.exits += try applyExits(for: customer, event: event, in: tx, now: now) }
 
         for campaign in campaigns.campaigns where campaign.enabled {
             let fires: Bool
@@ -136,6 +136,19 @@ public struct JourneyEngine: Sendable {
         customer.stage = stage
         customer.stageEnteredAt = now
         return stage
+    }
+
+    /// Whether any loaded campaign has an exit rule that `event` or the customer's stage could match: when none
+    /// has, the customer's enrollments need not be read at all.
+    private func mayExit(_ customer: Customer, after event: Event?) -> Bool {
+        campaigns.campaigns.contains { campaign in
+            campaign.exits.contains { rule in
+                switch rule {
+                case .event(let type, _): event?.type == type
+                case .stage(let stages): customer.stage.map(stages.contains) ?? false
+                }
+            }
+        }
     }
 
     /// Ends the customer's active enrollments whose exit rules match; returns how many ended. The step each one was

@@ -5,6 +5,14 @@ public struct Condition: Sendable, Equatable {
     /// The text as written, for logs and messages.
     public let source: String
     let expression: Expression
+    /// The comparisons that time passing alone can flip, found once (see `changeTimes`).
+    let clockComparisons: [ClockComparison]
+
+    init(source: String, expression: Expression) {
+        self.source = source
+        self.expression = expression
+        clockComparisons = ClockComparison.all(in: expression)
+    }
 
     /// Parses and checks `source` for use in `scope`; errors carry offsets into `source`.
     public static func compile(_ source: String, scope: ConditionScope) -> Result<Condition, ExpressionError> {
