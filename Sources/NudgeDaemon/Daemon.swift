@@ -89,6 +89,7 @@ public enum Daemon {
                     stageWake.signal()
                 })
             api.eventsStored = { DaemonMetrics.shared.eventsIngested($0) }
+            api.logged = { DaemonMetrics.shared.dispatched($0) }
             api.reportDatabase = ReadQueue(store: try SQLiteReader(path: databasePath))
             let metricChannels = Array(config.channels.keys)
             api.metrics = {

@@ -19,6 +19,8 @@ public struct API: Sendable {
     public var newWork: @Sendable () -> Void
     /// Told how many events each `POST /v1/events` stored (for metrics).
     public var eventsStored: @Sendable (Int) -> Void = { _ in }
+    /// Told of each dispatch log row the API wrote (delivery receipts), once committed (for metrics).
+    public var logged: @Sendable (DispatchLogEntry) -> Void = { _ in }
     /// The Prometheus text for `GET /metrics` (no bearer token, like `/healthz`); nil serves no `/metrics`.
     public var metrics: (@Sendable () async throws -> String)?
     /// A read-only connection for reports, which may read for seconds; nil reads through `database`.

@@ -43,6 +43,7 @@ extension API {
                 return .known(effect)
             }
         }
+        for case .known(.record(let entry)) in outcomes { logged(entry) }
         if single, let outcome = outcomes.first {
             return JSONResponse.make(outcome.status, outcome.json(key: receipts[0].key))
         }

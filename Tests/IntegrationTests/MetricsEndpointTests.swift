@@ -67,6 +67,15 @@ import Testing
         #expect(samples[#"nudge_queue_depth{channel="email"}"#] == 0, "\(text)")
         #expect((samples["nudge_database_bytes"] ?? 0) > 0, "\(text)")
         #expect(text.contains("# TYPE nudge_send_latency_seconds histogram"))
+
+        // A delivery receipt is a dispatch too.
+        let key = OutboxMessage.key(
+            campaign: "phone-accessories", step: "accessories-email", customerID: customer, enrollment: 1)
+        let receipt = try await daemon.request(
+            "POST", "/v1/receipts/email", body: #"{"key": "\#(key)", "status": "delivered"}"#)
+        #expect(receipt.text.contains("recorded"), "\(receipt.text)")
+        let delivered = Self.samples(try await daemon.request("GET", "/metrics").text)
+        #expect(delivered[#"nudge_messages_total{channel="email",status="delivered"}"#] == 1, "\(delivered)")
         #expect(try await daemon.stop() == 0)
     }
 }
