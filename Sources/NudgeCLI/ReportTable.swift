@@ -21,7 +21,7 @@ struct ReportTable {
         out += "lift: " + Self.lift(c.total) + "\n"
         out += "messages: " + Self.messages(c.total) + "\n"
         if c.total.recommendedItemOrders > 0 {
-            out += "recommended items were bought in \(c.total.recommendedItemOrders) treatment orders\n"
+            out += "recommended items were bought in \(Self.grouped(Double(c.total.recommendedItemOrders))) treatment orders\n"
         }
         let rows =
             c.steps.map { ("step \($0.step)", $0.channel?.rawValue ?? "", $0.figures) }
@@ -31,7 +31,7 @@ struct ReportTable {
             for (name, channel, f) in rows {
                 let lift = f.lift
                 table.append([
-                    name, channel, Self.grouped(Double(f.sent)), "\(f.treatment.customers)/\(f.holdout.customers)",
+                    name, channel, Self.grouped(Double(f.sent)), Self.grouped(Double(f.treatment.customers)) + "/" + Self.grouped(Double(f.holdout.customers)),
                     Self.percent(f.treatment.conversionRate), Self.percent(f.holdout.conversionRate),
                     lift.map { Self.points($0.absoluteLift) } ?? "–", lift.map { Self.pValue($0.pValue) } ?? "–",
                 ])
@@ -75,7 +75,8 @@ struct ReportTable {
                 text += " (95% CI \(signedPercent(interval.lowerBound)) to \(signedPercent(interval.upperBound)))"
             }
         }
-        text += ", p = \(pValue(test.pValue)): "
+        let p = pValue(test.pValue)
+        text += p.hasPrefix("<") ? ", p \(p): " : ", p = \(p): "
         text += test.isSignificant ? "significant at 95%" : "not significant"
         return text
     }
@@ -84,7 +85,7 @@ struct ReportTable {
         var text = "\(grouped(Double(f.sent))) sent, \(grouped(Double(f.delivered))) delivered, "
         text += "\(grouped(Double(f.failed))) failed"
         if !f.suppressed.isEmpty {
-            text += "; suppressed: " + f.suppressed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            text += "; suppressed: " + f.suppressed.sorted { $0.key < $1.key }.map { "\($0.key) \(grouped(Double($0.value)))" }
                 .joined(separator: ", ")
         }
         return text

@@ -190,18 +190,20 @@ struct SQLiteTransaction: StoreTransaction {
         return db.changes == 1
     }
 
-    func events(customerID: String, types: [String], through: Date) throws -> [Event] {
+    func events(ofCustomersIn campaign: String, types: [String], through: Date) throws -> [Event] {
         guard !types.isEmpty else { return [] }
         let placeholders = (0..<types.count).map { "?\($0 + 3)" }.joined(separator: ", ")
         return try db.statement(
             text: """
-            SELECT id, type, timestamp, properties FROM events
-            WHERE customer_id = ?1 AND timestamp <= ?2 AND type IN (\(placeholders)) ORDER BY timestamp, seq
+            SELECT customer_id, id, type, timestamp, properties FROM events
+            WHERE customer_id IN (SELECT customer_id FROM enrollments WHERE campaign = ?1) AND timestamp <= ?2
+                AND type IN (\(placeholders))
+            ORDER BY customer_id, timestamp, seq
             """
-        ).rows([.text(customerID), .from(through)] + types.map { .text($0) }) { row in
+        ).rows([.text(campaign), .from(through)] + types.map { .text($0) }) { row in
             Event(
-                id: row.optionalText(0), type: row.text(1), customerID: customerID, timestamp: row.date(2),
-                properties: StoredJSON.decodeMap(row.text(3)))
+                id: row.optionalText(1), type: row.text(2), customerID: row.text(0), timestamp: row.date(3),
+                properties: StoredJSON.decodeMap(row.text(4)))
         }
     }
 
@@ -250,8 +252,9 @@ struct SQLiteTransaction: StoreTransaction {
     func enrollments(campaign: String, since: Date?) throws -> [Enrollment] {
         try db.statement(
             """
-            SELECT \(Self.enrollmentColumns) FROM enrollments WHERE campaign = ?1 AND (?2 IS NULL OR enrolled_at >= ?2)
-            ORDER BY id
+            SELECT id, campaign, customer_id, arm, variant, enrolled_at, triggered_at, NULL, next_step, next_due_at,
+                state, end_reason
+            FROM enrollments WHERE campaign = ?1 AND (?2 IS NULL OR enrolled_at >= ?2) ORDER BY id
             """
         ).rows([.text(campaign), .from(since)], Self.readEnrollment)
     }
@@ -344,6 +347,16 @@ struct SQLiteTransaction: StoreTransaction {
             .from(message.createdAt), .from(message.isMarketing),
         ])
         return db.changes == 1 ? db.lastInsertRowID : nil
+    }
+
+    func recommendedSKUs(campaign: String) throws -> [String: [String]] {
+        let rows = try db.statement(
+            """
+            SELECT key, json_extract(content, '$.recommendedSKUs') FROM outbox
+            WHERE campaign = ?1 AND json_array_length(content, '$.recommendedSKUs') > 0
+            """
+        ).rows([.text(campaign)]) { ($0.text(0), StoredJSON.decodeStrings($0.optionalText(1))) }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }
 
     func message(key: String) throws -> OutboxMessage? {

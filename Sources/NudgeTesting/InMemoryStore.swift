@@ -73,17 +73,31 @@ final class MemoryTransaction: StoreTransaction {
     func enrollments(campaign: String, since: Date?) throws -> [Enrollment] {
         state.enrollments.values.filter { enrollment in
             enrollment.campaign == campaign && since.map { enrollment.enrolledAt >= $0 } ?? true
-        }.sorted { $0.id < $1.id }
+        }.sorted { $0.id < $1.id }.map { enrollment in
+            var withoutTrigger = enrollment
+            withoutTrigger.triggerEvent = nil
+            return withoutTrigger
+        }
     }
 
     func enrolledCampaigns() throws -> [String] {
         Set(state.enrollments.values.map(\.campaign)).sorted()
     }
 
-    func events(customerID: String, types: [String], through: Date) throws -> [Event] {
-        state.events.enumerated()
-            .filter { $0.element.customerID == customerID && $0.element.timestamp <= through && types.contains($0.element.type) }
-            .sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element)
+    func events(ofCustomersIn campaign: String, types: [String], through: Date) throws -> [Event] {
+        let enrolled = Set(state.enrollments.values.filter { $0.campaign == campaign }.map(\.customerID))
+        return state.events.enumerated()
+            .filter { enrolled.contains($0.element.customerID) && $0.element.timestamp <= through && types.contains($0.element.type) }
+            .sorted { ($0.element.customerID, $0.element.timestamp, $0.offset) < ($1.element.customerID, $1.element.timestamp, $1.offset) }
+            .map(\.element)
+    }
+
+    func recommendedSKUs(campaign: String) throws -> [String: [String]] {
+        var found: [String: [String]] = [:]
+        for message in state.outbox.values where message.campaign == campaign && !message.content.recommendedSKUs.isEmpty {
+            found[message.key] = message.content.recommendedSKUs
+        }
+        return found
     }
 
     func latestEnrollment(campaign: String, customerID: String) throws -> Enrollment? {

@@ -367,8 +367,9 @@ struct StoreConformanceTests {
         let store = try kind.make()
         func enrollment(_ campaign: String, _ customer: String, at: Date, arm: Arm = .treatment) -> Enrollment {
             Enrollment(
-                campaign: campaign, customerID: customer, arm: arm, enrolledAt: at, triggeredAt: at, nextStep: nil,
-                nextDueAt: nil, state: .completed)
+                campaign: campaign, customerID: customer, arm: arm, enrolledAt: at, triggeredAt: at,
+                triggerEvent: Event(id: nil, type: "purchase", customerID: customer, timestamp: at, properties: [:]),
+                nextStep: nil, nextDueAt: nil, state: .completed)
         }
         let purchase = Event(
             id: "o-2", type: "purchase", customerID: "c1", timestamp: t0 + 20,
@@ -391,15 +392,39 @@ struct StoreConformanceTests {
         let all = try store.read { try $0.enrollments(campaign: "phone-accessories", since: nil) }
         #expect(all.map(\.customerID) == ["c1", "c2", "c2"])
         #expect(all.map(\.arm) == [.holdout, .treatment, .treatment])
+        #expect(all.allSatisfy { $0.triggerEvent == nil })
         let recent = try store.read { try $0.enrollments(campaign: "phone-accessories", since: t0 + 10) }
         #expect(recent.map(\.enrolledAt) == [t0 + 10, t0 + 30])
 
-        let events = try store.read { try $0.events(customerID: "c1", types: ["purchase"], through: t0 + 20) }
-        #expect(events.map(\.id) == ["o-1", "o-2"])
-        #expect(events.last == purchase)
-        let both = try store.read { try $0.events(customerID: "c1", types: ["purchase", "page_view"], through: t0 + 99) }
-        #expect(both.map(\.type) == ["purchase", "page_view", "purchase", "purchase"])
-        #expect(try store.read { try $0.events(customerID: "c1", types: [], through: t0 + 99) }.isEmpty)
+        // c1 and c2 are enrolled in phone-accessories: their events by customer, then time; c1's o-3 is too late.
+        let events = try store.read {
+            try $0.events(ofCustomersIn: "phone-accessories", types: ["purchase"], through: t0 + 20)
+        }
+        #expect(events.map(\.id) == ["o-1", "o-2", "o-9"])
+        #expect(events[1] == purchase)
+        let both = try store.read {
+            try $0.events(ofCustomersIn: "phone-accessories", types: ["purchase", "page_view"], through: t0 + 99)
+        }
+        #expect(both.map(\.type) == ["purchase", "page_view", "purchase", "purchase", "purchase"])
+        #expect(both.map(\.customerID) == ["c1", "c1", "c1", "c1", "c2"])
+        // Only c1 is in win-back.
+        #expect(try store.read { try $0.events(ofCustomersIn: "win-back", types: ["purchase"], through: t0 + 99) }.count == 3)
+        #expect(try store.read { try $0.events(ofCustomersIn: "phone-accessories", types: [], through: t0 + 99) }.isEmpty)
+
+        // Messages that recommended something, by key; the trigger events are not read back.
+        try store.write { tx in
+            for (key, skus) in [("phone-accessories/email/c2/3", ["CASE-01", "Ốp-2"]), ("phone-accessories/sms/c2/3", [])] {
+                _ = try tx.enqueue(
+                    OutboxMessage(
+                        key: key, campaign: "phone-accessories", step: "email", customerID: "c2", channel: .email,
+                        recipient: Recipient(addresses: ["x@example.vn"]), content: MessageContent(text: "x", recommendedSKUs: skus),
+                        nextAttemptAt: t0, createdAt: t0))
+            }
+        }
+        #expect(
+            try store.read { try $0.recommendedSKUs(campaign: "phone-accessories") }
+                == ["phone-accessories/email/c2/3": ["CASE-01", "Ốp-2"]])
+        #expect(try store.read { try $0.recommendedSKUs(campaign: "win-back") }.isEmpty)
     }
 }
 

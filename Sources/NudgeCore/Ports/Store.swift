@@ -43,12 +43,16 @@ public protocol StoreReader {
     func enrollments(customerID: String) throws -> [Enrollment]
     /// The most recent enrollment of a customer in a campaign.
     func latestEnrollment(campaign: String, customerID: String) throws -> Enrollment?
-    /// A campaign's enrollments that started at or after `since` (all when nil), oldest first: what reports count.
+    /// A campaign's enrollments that started at or after `since` (all when nil), oldest first, without their
+    /// trigger events: what reports count.
     func enrollments(campaign: String, since: Date?) throws -> [Enrollment]
     /// Every campaign that has enrollments, in name order (reports cover campaigns whose file is gone, too).
     func enrolledCampaigns() throws -> [String]
-    /// A customer's events of the given types up to `through` (inclusive), in time order (then in the order stored).
-    func events(customerID: String, types: [String], through: Date) throws -> [Event]
+    /// The events of the given types up to `through` (inclusive) of every customer ever enrolled in `campaign`,
+    /// by customer id, then in time order (then in the order stored).
+    func events(ofCustomersIn campaign: String, types: [String], through: Date) throws -> [Event]
+    /// The SKUs recommended in each of a campaign's messages that recommended any, by message key.
+    func recommendedSKUs(campaign: String) throws -> [String: [String]]
     /// The earliest `next_due_at` of an active enrollment.
     func earliestEnrollmentDue() throws -> Date?
     /// The earliest `next_attempt_at` of a queued message, or lease end of a message being sent.

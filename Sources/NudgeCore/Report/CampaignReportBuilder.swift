@@ -147,6 +147,11 @@ private struct Tallying {
         }
     }
 
+    /// Changes one group's tally in place (a copy would copy its sets on every insertion).
+    mutating func update(_ group: Group, _ change: (inout Tally) -> Void) {
+        change(&tallies[group, default: Tally()])
+    }
+
     func groups(_ enrollment: Enrollment, step: String) -> [Group] {
         var groups: [Group] = [.total, .step(step)]
         if enrollment.arm == .treatment, let variant = enrollment.variant { groups.append(.variant(variant)) }
@@ -190,7 +195,7 @@ private struct Tallying {
                 let reason = row.reason ?? "unknown"
                 if reason != SuppressionReason.exited.rawValue { track.decidedAt = track.decidedAt ?? row.at }
                 for group in groups(enrollment, step: row.step) {
-                    tallies[group, default: Tally()].figures.suppressed[reason, default: 0] += 1
+                    update(group) { $0.figures.suppressed[reason, default: 0] += 1 }
                 }
             case .queued, .deferred, .retrying:
                 break
@@ -206,12 +211,12 @@ private struct Tallying {
             guard let track = tracks[key] else { continue }
             let enrollment = track.enrollment
             for group in groups(enrollment, step: track.step) {
-                var tally = tallies[group, default: Tally()]
-                if track.sentAt != nil { tally.figures.sent += 1 }
-                if track.delivered { tally.figures.delivered += 1 }
-                if track.failed { tally.figures.failed += 1 }
-                if track.exposure != nil { tally.reached[enrollment.arm, default: []].insert(enrollment.id) }
-                tallies[group] = tally
+                update(group) { tally in
+                    if track.sentAt != nil { tally.figures.sent += 1 }
+                    if track.delivered { tally.figures.delivered += 1 }
+                    if track.failed { tally.figures.failed += 1 }
+                    if track.exposure != nil { tally.reached[enrollment.arm, default: []].insert(enrollment.id) }
+                }
             }
             if let at = track.exposure {
                 exposures[enrollment.customerID, default: []].append(
@@ -240,10 +245,10 @@ private struct Tallying {
                     enrollment.arm == .treatment
                     && !recommendedSKUs(of: enrollment.id, before: event.timestamp).isDisjoint(with: order.skus)
                 for group in groups(enrollment, step: last.step) {
-                    var tally = tallies[group, default: Tally()]
-                    tally.add(order, arm: enrollment.arm, enrollment: enrollment.id, crossSell: crossSell)
-                    if recommended { tally.figures.recommendedItemOrders += 1 }
-                    tallies[group] = tally
+                    update(group) { tally in
+                        tally.add(order, arm: enrollment.arm, enrollment: enrollment.id, crossSell: crossSell)
+                        if recommended { tally.figures.recommendedItemOrders += 1 }
+                    }
                 }
             }
         }

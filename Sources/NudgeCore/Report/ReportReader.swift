@@ -35,19 +35,19 @@ public enum ReportReader {
             if rows.count < page { break }
         }
 
-        var recommended: [String: [String]] = [:]
-        for key in Set(log.lazy.filter { $0.status == .sent }.compactMap(\.messageKey)) {
-            if let skus = try store.message(key: key)?.content.recommendedSKUs, !skus.isEmpty { recommended[key] = skus }
-        }
-
         var goalEvents: [String: [Event]] = [:]
         var purchases: [String: [Event]] = [:]
         if let goal {
             let types = Array(Set([goal.event, "purchase"])).sorted()
-            for customerID in Set(enrollments.map(\.customerID)).sorted() {
-                let events = try store.events(customerID: customerID, types: types, through: now)
+            let events = try store.events(ofCustomersIn: campaign, types: types, through: now)
+            var start = events.startIndex
+            while start < events.endIndex {
+                let customerID = events[start].customerID
+                let end = events[start...].firstIndex { $0.customerID != customerID } ?? events.endIndex
+                let history = events[start..<end]
+                start = end
                 let customer = goal.conditions.conditions.isEmpty ? nil : try store.customer(customerID)
-                let reached = events.filter { event in
+                let reached = history.filter { event in
                     guard event.type == goal.event, event.timestamp >= first else { return false }
                     guard let customer else { return goal.conditions.conditions.isEmpty }
                     return goal.conditions.holds(
@@ -55,7 +55,7 @@ public enum ReportReader {
                 }
                 guard !reached.isEmpty else { continue }
                 goalEvents[customerID] = reached
-                purchases[customerID] = events.filter { $0.type == "purchase" }
+                purchases[customerID] = history.filter { $0.type == "purchase" }
             }
         }
 
@@ -71,7 +71,8 @@ public enum ReportReader {
             }
         }
         return CampaignActivity(
-            campaign: campaign, enrollments: enrollments, log: log, recommendedSKUs: recommended,
+            campaign: campaign, enrollments: enrollments, log: log,
+            recommendedSKUs: try store.recommendedSKUs(campaign: campaign),
             goalEvents: goalEvents, purchases: purchases, catalog: catalog)
     }
 }
