@@ -84,12 +84,14 @@ final class MemoryTransaction: StoreTransaction {
         Set(state.enrollments.values.map(\.campaign)).sorted()
     }
 
-    func events(ofCustomersIn campaign: String, types: [String], through: Date) throws -> [Event] {
+    func forEachEvent(
+        ofCustomersIn campaign: String, types: [String], through: Date, _ body: (Event) throws -> Void
+    ) throws {
         let enrolled = Set(state.enrollments.values.filter { $0.campaign == campaign }.map(\.customerID))
-        return state.events.enumerated()
+        try state.events.enumerated()
             .filter { enrolled.contains($0.element.customerID) && $0.element.timestamp <= through && types.contains($0.element.type) }
             .sorted { ($0.element.customerID, $0.element.timestamp, $0.offset) < ($1.element.customerID, $1.element.timestamp, $1.offset) }
-            .map(\.element)
+            .forEach { try body($0.element) }
     }
 
     func recommendedSKUs(campaign: String) throws -> [String: [String]] {

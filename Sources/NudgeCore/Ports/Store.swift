@@ -48,9 +48,11 @@ public protocol StoreReader {
     func enrollments(campaign: String, since: Date?) throws -> [Enrollment]
     /// Every campaign that has enrollments, in name order (reports cover campaigns whose file is gone, too).
     func enrolledCampaigns() throws -> [String]
-    /// The events of the given types up to `through` (inclusive) of every customer ever enrolled in `campaign`,
-    /// by customer id, then in time order (then in the order stored).
-    func events(ofCustomersIn campaign: String, types: [String], through: Date) throws -> [Event]
+    /// Calls `body` with each event of the given types up to `through` (inclusive) of every customer ever enrolled
+    /// in `campaign`, by customer id, then in time order (then in the order stored), one at a time: a report reads
+    /// them all and keeps only what it needs.
+    func forEachEvent(
+        ofCustomersIn campaign: String, types: [String], through: Date, _ body: (Event) throws -> Void) throws
     /// The SKUs recommended in each of a campaign's messages that recommended any, by message key.
     func recommendedSKUs(campaign: String) throws -> [String: [String]]
     /// The earliest `next_due_at` of an active enrollment.
@@ -155,5 +157,14 @@ extension StoreTransaction {
     /// Stores an event; false (and nothing stored) when an event with the same `id` exists.
     public func insertEvent(_ event: Event) throws -> Bool {
         try insertEvent(EncodedEvent(event))
+    }
+}
+
+extension StoreReader {
+    /// `forEachEvent(ofCustomersIn:types:through:_:)` as a list.
+    public func events(ofCustomersIn campaign: String, types: [String], through: Date) throws -> [Event] {
+        var events: [Event] = []
+        try forEachEvent(ofCustomersIn: campaign, types: types, through: through) { events.append($0) }
+        return events
     }
 }

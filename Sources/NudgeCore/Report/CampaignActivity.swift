@@ -10,15 +10,16 @@ public struct CampaignActivity: Sendable {
     /// The SKUs recommended in each sent message, by message key.
     public var recommendedSKUs: [String: [String]]
     /// Per customer, the goal events (type and `where` matched), in time order.
-    public var goalEvents: [String: [Event]]
+    public var goalEvents: [String: [ReportEvent]]
     /// Per customer, their purchases up to their last goal event, in time order: which categories were new.
-    public var purchases: [String: [Event]]
+    public var purchases: [String: [ReportEvent]]
     /// The products the goal events and purchases name, for costs and categories their items leave out.
     public var catalog: [String: Product]
 
     public init(
         campaign: String, enrollments: [Enrollment], log: [DispatchLogEntry], recommendedSKUs: [String: [String]] = [:],
-        goalEvents: [String: [Event]] = [:], purchases: [String: [Event]] = [:], catalog: [String: Product] = [:]
+        goalEvents: [String: [ReportEvent]] = [:], purchases: [String: [ReportEvent]] = [:],
+        catalog: [String: Product] = [:]
     ) {
         self.campaign = campaign
         self.enrollments = enrollments

@@ -15,12 +15,12 @@ public struct GoalOrder: Sendable, Equatable {
     public var categories: Set<String>
 
     /// `catalog` holds the products the event's items name, where known.
-    public init(_ event: Event, catalog: [String: Product]) {
+    public init(_ event: ReportEvent, catalog: [String: Product]) {
         var (lineTotal, margin, units) = (0.0, 0.0, 0.0)
         var itemsWithoutCost = 0
         var skus = Set<String>()
         var categories = Set<String>()
-        for item in PurchaseItem.items(of: event) {
+        for item in event.items {
             let product = catalog[item.sku]
             let price = item.price ?? product?.price ?? 0
             lineTotal += price * item.quantity
@@ -33,11 +33,7 @@ public struct GoalOrder: Sendable, Equatable {
             skus.insert(item.sku)
             if let category = item.category ?? product?.category { categories.insert(category) }
         }
-        if case .number(let total)? = event.properties["total"], total.isFinite, total >= 0 {
-            revenue = total
-        } else {
-            revenue = lineTotal
-        }
+        revenue = event.total ?? lineTotal
         self.margin = margin
         self.itemsWithoutCost = itemsWithoutCost
         self.units = units

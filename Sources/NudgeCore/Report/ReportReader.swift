@@ -35,34 +35,39 @@ public enum ReportReader {
             if rows.count < page { break }
         }
 
-        var goalEvents: [String: [Event]] = [:]
-        var purchases: [String: [Event]] = [:]
+        var goalEvents: [String: [ReportEvent]] = [:]
+        var purchases: [String: [ReportEvent]] = [:]
+        var skus = Set<String>()
         if let goal {
-            let types = Array(Set([goal.event, "purchase"])).sorted()
-            let events = try store.events(ofCustomersIn: campaign, types: types, through: now)
-            var start = events.startIndex
-            while start < events.endIndex {
-                let customerID = events[start].customerID
-                let end = events[start...].firstIndex { $0.customerID != customerID } ?? events.endIndex
-                let history = events[start..<end]
-                start = end
-                let customer = goal.conditions.conditions.isEmpty ? nil : try store.customer(customerID)
-                let reached = history.filter { event in
-                    guard event.type == goal.event, event.timestamp >= first else { return false }
-                    guard let customer else { return goal.conditions.conditions.isEmpty }
-                    return goal.conditions.holds(
-                        in: ConditionRoots.of(customer: customer, event: event), now: event.timestamp)
-                }
-                guard !reached.isEmpty else { continue }
-                goalEvents[customerID] = reached
-                purchases[customerID] = history.filter { $0.type == "purchase" }
+            // Events come by customer: each customer's goal events and purchases are kept once the next begins.
+            var current: (id: String, customer: Customer?, goals: [ReportEvent], purchases: [ReportEvent])?
+            func flush() {
+                guard let done = current, !done.goals.isEmpty else { return }
+                goalEvents[done.id] = done.goals
+                purchases[done.id] = done.purchases
+                for event in done.goals + done.purchases { skus.formUnion(event.items.map(\.sku)) }
             }
+            let types = Array(Set([goal.event, "purchase"])).sorted()
+            try store.forEachEvent(ofCustomersIn: campaign, types: types, through: now) { event in
+                if current?.id != event.customerID {
+                    flush()
+                    let customer = goal.conditions.conditions.isEmpty ? nil : try store.customer(event.customerID)
+                    current = (event.customerID, customer, [], [])
+                }
+                let kept = ReportEvent(event)
+                if event.type == "purchase" { current?.purchases.append(kept) }
+                guard event.type == goal.event, event.timestamp >= first else { return }
+                if !goal.conditions.conditions.isEmpty {
+                    guard let customer = current?.customer,
+                        goal.conditions.holds(
+                            in: ConditionRoots.of(customer: customer, event: event), now: event.timestamp)
+                    else { return }
+                }
+                current?.goals.append(kept)
+            }
+            flush()
         }
 
-        var skus = Set<String>()
-        for event in [goalEvents.values, purchases.values].joined().joined() {
-            for item in PurchaseItem.items(of: event) { skus.insert(item.sku) }
-        }
         var catalog: [String: Product] = [:]
         let sorted = skus.sorted()
         for start in stride(from: 0, to: sorted.count, by: 500) {
