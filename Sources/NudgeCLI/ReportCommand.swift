@@ -27,6 +27,12 @@ struct ReportCommand: ParsableCommand {
     var since: String?
     @Option(help: "table, json or csv.") var format: Format = .table
 
+    func validate() throws {
+        if let since, DateArgument.parse(since, zone: .gmt) == nil {
+            throw ValidationError("--since takes \(DateArgument.expected), not '\(since)'")
+        }
+    }
+
     func run() throws {
         let workspace = try LoadedWorkspace(command: "report", configPath: global.config)
         var start: Date?

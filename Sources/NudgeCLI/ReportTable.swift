@@ -62,7 +62,8 @@ struct ReportTable {
         return TextColumns.align(table, numeric: 1...2)
     }
 
-    /// `+6.10 pp (95% CI +2.10 to +10.10 pp), relative +45.5% (95% CI +12.0% to +88.0%), p = 0.0040: significant`.
+    /// `+6.10 pp (95% CI +2.19 pp to +10.00 pp), relative +45.5% (95% CI +10.9% to +90.9%), p = 0.0053: significant at
+    /// 95%`.
     static func lift(_ f: ReportFigures) -> String {
         guard let test = f.lift else {
             return f.holdout.customers == 0 ? "not measurable (no holdout customers measured)" : "not measurable"

@@ -30,6 +30,9 @@ struct SimulateCommand: ParsableCommand {
 
     func validate() throws {
         if days < 1 || days > 3660 { throw ValidationError("--days must be between 1 and 3660") }
+        if let from, DateArgument.parse(from, zone: .gmt) == nil {
+            throw ValidationError("--from takes \(DateArgument.expected), not '\(from)'")
+        }
     }
 
     func run() throws {

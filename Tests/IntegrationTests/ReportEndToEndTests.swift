@@ -312,7 +312,7 @@ struct ReportEndToEndTests {
         #expect(unknown.status == 1, "\(unknown.output)")
         #expect(unknown.output.contains("no campaign 'no-such-campaign'"), "\(unknown.output)")
         let garbage = try await daemon.run(["report", "--since", "garbage"])
-        #expect(garbage.status == 1, "\(garbage.output)")
+        #expect(garbage.status == 2, "a usage error: \(garbage.output)")
         #expect(garbage.output.contains("--since takes YYYY-MM-DD or an RFC 3339 time"), "\(garbage.output)")
 
         let badSince = try await daemon.request("GET", "/v1/reports?since=garbage")

@@ -90,7 +90,7 @@ struct SimulateCommandTests {
         let workspace = try DaemonProcess()
         defer { try? FileManager.default.removeItem(at: workspace.directory) }
         let from = try await workspace.run(["simulate", "--from", "next tuesday"])
-        #expect(from.status == 1)
+        #expect(from.status == 2, "a usage error")
         #expect(from.output.contains("--from takes YYYY-MM-DD or an RFC 3339 time"), "\(from.output)")
         let days = try await workspace.run(["simulate", "--days", "0"])
         #expect(days.status == 2)
