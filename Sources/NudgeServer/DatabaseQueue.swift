@@ -12,19 +12,11 @@ public final class DatabaseQueue: Sendable {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { [store] in
-                continuation.resume(with: Result { try store.write(body) })
-            }
-        }
+        try await queue.run { [store] in try store.write(body) }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { [store] in
-                continuation.resume(with: Result { try store.read(body) })
-            }
-        }
+        try await queue.run { [store] in try store.read(body) }
     }
 }
 
@@ -38,10 +30,15 @@ public final class ReadQueue: Sendable {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T {
+        try await queue.run { [store] in try store.read(body) }
+    }
+}
+
+extension DispatchQueue {
+    /// Runs blocking `work` on this queue and waits for it without holding a thread of the cooperative pool.
+    fileprivate func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            queue.async { [store] in
-                continuation.resume(with: Result { try store.read(body) })
-            }
+            async { continuation.resume(with: Result { try work() }) }
         }
     }
 }
