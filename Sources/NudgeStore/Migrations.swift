@@ -7,7 +7,14 @@ enum Migrations {
         (3, v3),
         (4, v4),
         (5, v5),
+        (6, v6),
     ]
+    /// Checkout pages filtered by category read the SKUs of a category's active products from this index alone (with
+    /// v5's partial index, SQLite also looks up each product's row). `IF NOT EXISTS`: a database taken back to an
+    /// earlier version to be migrated again keeps it.
+    static let v6 = """
+        CREATE INDEX IF NOT EXISTS products_by_category ON products(category, active);
+        """
     /// Co-purchase statistics for `also_bought`, counted in customers (see `CoPurchaseDelta`), kept up to date by
     /// ingest: per SKU the customers who bought it, per ordered pair of SKUs the customers who bought both (each pair
     /// stored both ways, ranked per SKU by an index), and the customers who bought anything. A database that already

@@ -207,6 +207,13 @@ final class Statement {
         return result
     }
 
+    /// Rows in order until `row` returns false or none are left: a walk that may stop early.
+    func scan(_ values: [SQLValue] = [], while row: (Statement) throws -> Bool) throws {
+        try bind(values)
+        defer { sqlite3_reset(raw) }
+        while try step(), try row(self) {}
+    }
+
     /// The first row, read by `row`, or nil.
     func first<T>(_ values: [SQLValue] = [], _ row: (Statement) throws -> T) throws -> T? {
         try bind(values)

@@ -23,23 +23,35 @@ extension MemoryTransaction {
         state.coPurchases.add(delta)
     }
 
-    func coPurchases(of skus: [String], categories: [String], limit: Int, scanning: Int) throws -> [CoPurchase] {
+    func coPurchases(
+        of skus: [String], categories: [String], limit: Int, scanning: Int, cutoff: inout CoPurchaseCutoff
+    ) throws -> [CoPurchase] {
+        // Walked like the SQLite store's: sources bought by the fewest customers first, answered in the order given.
         let statistics = state.coPurchases
-        return skus.flatMap { source -> [CoPurchase] in
-            let ranked = (statistics.pairs[source] ?? [:]).sorted { a, b in
+        let limit = min(limit, scanning)
+        var found: [String: [CoPurchase]] = [:]
+        let sources = skus.compactMap { sku in statistics.skuCustomers[sku].map { (sku: sku, customers: $0) } }
+        for source in sources.sorted(by: { $0.customers < $1.customers }) {
+            let ranked = (statistics.pairs[source.sku] ?? [:]).sorted { a, b in
                 a.value != b.value ? a.value > b.value : a.key < b.key
             }
-            let found = ranked.prefix(categories.isEmpty ? ranked.count : scanning).compactMap { other, both -> CoPurchase? in
+            var kept: [CoPurchase] = []
+            for (other, both) in ranked.prefix(categories.isEmpty ? ranked.count : scanning) {
+                guard kept.count < limit, both >= cutoff.leastCustomers(sourceCustomers: source.customers) else {
+                    break
+                }
                 guard let product = state.products[other], product.active,
                     categories.isEmpty || product.category.map(categories.contains) == true
-                else { return nil }
-                return CoPurchase(
-                    source: source, product: product, bothCustomers: both,
-                    sourceCustomers: statistics.skuCustomers[source] ?? 0,
+                else { continue }
+                let pair = CoPurchase(
+                    source: source.sku, product: product, bothCustomers: both, sourceCustomers: source.customers,
                     productCustomers: statistics.skuCustomers[other] ?? 0)
+                kept.append(pair)
+                cutoff.admit(pair)
             }
-            return Array(found.prefix(min(limit, scanning)))
+            found[source.sku] = kept
         }
+        return skus.flatMap { found[$0] ?? [] }
     }
 
     func purchasingCustomers() throws -> Int {

@@ -36,3 +36,18 @@ import Testing
         #expect(caseItem.map(\.bothCustomers) == [2, 1, 1])
     }
 }
+
+/// A category filter reads its products from an index alone.
+@Suite struct CategoryIndexMigrationTests {
+    @Test func migrationSixCoversTheActiveProductsOfACategory() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-migration-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("nudge.sqlite").path
+        _ = try SQLiteStore(path: path)
+        let connection = try SQLiteConnection(path: path)
+        let plan = try connection.statement(text: "EXPLAIN QUERY PLAN \(SQLiteTransaction.activeSKUsQuery)")
+            .rows([.text(#"["case"]"#)]) { $0.text(3) }
+        #expect(plan.contains { $0.contains("COVERING INDEX products_by_category") }, "\(plan)")
+    }
+}

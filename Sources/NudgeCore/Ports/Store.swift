@@ -93,7 +93,13 @@ public protocol StoreReader {
     /// `CoPurchaseDelta` for what is counted): at most `limit` per source, those bought by the most customers first
     /// (then by SKU), at most `scanning`. With `categories`, only those categories, found among the source's
     /// `scanning` most co-purchased SKUs (a bound on the work of a lookup that few pairs match).
-    func coPurchases(of skus: [String], categories: [String], limit: Int, scanning: Int) throws -> [CoPurchase]
+    ///
+    /// Each pair kept is admitted to `cutoff`; pairs of a source bought by fewer customers than
+    /// `cutoff.leastCustomers(sourceCustomers:)` then asks for are left out, as they cannot change what the caller
+    /// offers.
+    func coPurchases(
+        of skus: [String], categories: [String], limit: Int, scanning: Int, cutoff: inout CoPurchaseCutoff
+    ) throws -> [CoPurchase]
     /// How many customers have bought anything: the base of lift.
     func purchasingCustomers() throws -> Int
     /// Active products in `categories`, those bought by the most customers first (then by SKU), at most `limit`.
@@ -142,9 +148,13 @@ public protocol StoreTransaction: StoreReader {
 }
 
 extension StoreReader {
-    /// `coPurchases(of:categories:limit:scanning:)` over each source's whole list.
-    public func coPurchases(of skus: [String], categories: [String], limit: Int) throws -> [CoPurchase] {
-        try coPurchases(of: skus, categories: categories, limit: limit, scanning: Int.max)
+    /// `coPurchases(of:categories:limit:scanning:cutoff:)` without a cutoff, by default over each source's whole
+    /// list.
+    public func coPurchases(
+        of skus: [String], categories: [String], limit: Int, scanning: Int = .max
+    ) throws -> [CoPurchase] {
+        var cutoff = CoPurchaseCutoff.none
+        return try coPurchases(of: skus, categories: categories, limit: limit, scanning: scanning, cutoff: &cutoff)
     }
 }
 

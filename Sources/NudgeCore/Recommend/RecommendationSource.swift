@@ -27,7 +27,8 @@ public enum RecommendationSource {
             let sources = bought.isEmpty ? Array(customer.facts.ownedSKUs.suffix(ownedSources)) : bought
             return try alsoBought(
                 sources: sources, categories: rule.categories,
-                depth: lookupDepth(for: rule, owned: customer.facts.ownedSKUs.count), in: store)
+                depth: lookupDepth(for: rule, owned: customer.facts.ownedSKUs.count),
+                cutoff: cutoff(for: rule, customer: customer), in: store)
         case .sameCategory:
             let categories = try triggerCategories(trigger, in: store) ?? customer.facts.ownedCategories
             let wanted = rule.categories.isEmpty ? categories : categories.filter(rule.categories.contains)
@@ -38,15 +39,17 @@ public enum RecommendationSource {
     }
 
     /// `also_bought` candidates for `sources`, each product once with its best score; `depth` candidates are looked
-    /// up per source, the most co-purchased first.
+    /// up per source, the most co-purchased first, and none that `cutoff` shows cannot matter.
     public static func alsoBought(
-        sources: [String], categories: [String], depth: Int, in store: any StoreReader
+        sources: [String], categories: [String], depth: Int, cutoff: CoPurchaseCutoff = .none,
+        in store: any StoreReader
     ) throws -> [RankedProduct] {
         var seen: Set<String> = []
         let unique = sources.filter { seen.insert($0).inserted }
         guard !unique.isEmpty else { return [] }
+        var cutoff = cutoff
         let pairs = try store.coPurchases(
-            of: unique, categories: categories, limit: min(depth, scanDepth), scanning: scanDepth)
+            of: unique, categories: categories, limit: min(depth, scanDepth), scanning: scanDepth, cutoff: &cutoff)
         return AlsoBought.rank(pairs, purchasingCustomers: try store.purchasingCustomers())
     }
 
@@ -55,8 +58,18 @@ public enum RecommendationSource {
     /// `limit` to remain; with them, ten times more, so that they rarely leave fewer than `limit`, while the lookup
     /// stays a short index scan.
     static func lookupDepth(for rule: Recommendation, owned: Int) -> Int {
-        let filtered = rule.minMargin != nil || rule.maxPrice != nil || rule.minLift != nil
-        return min((filtered ? rule.limit * 10 : rule.limit) + owned, 1_000)
+        min((isFiltered(rule) ? rule.limit * 10 : rule.limit) + owned, 1_000)
+    }
+
+    /// Without margin, price or lift filters, `RecommendationPicker` offers the `limit` most confident candidates
+    /// the customer does not own (a confidence floor keeps or drops them in that order too): candidates less
+    /// confident than those need not be looked up. With those filters, any candidate may be the one that passes.
+    static func cutoff(for rule: Recommendation, customer: Customer) -> CoPurchaseCutoff {
+        isFiltered(rule) ? .none : CoPurchaseCutoff(count: rule.limit, excluding: Set(customer.facts.ownedSKUs))
+    }
+
+    private static func isFiltered(_ rule: Recommendation) -> Bool {
+        rule.minMargin != nil || rule.maxPrice != nil || rule.minLift != nil
     }
 
     /// The categories of the trigger purchase's items (from the items, else the catalog); nil without a purchase.
