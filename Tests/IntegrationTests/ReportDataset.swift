@@ -1,5 +1,6 @@
 import Foundation
 import NudgeCore
+import NudgeTesting
 
 /// A shop whose customers bought phones three to four weeks ago, for measuring a post-purchase campaign end to end:
 /// the catalog, the profiles and the purchase histories it imports, then the purchases that follow the campaign's

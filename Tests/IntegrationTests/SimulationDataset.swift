@@ -1,6 +1,7 @@
 import Foundation
 import NudgeCore
 import NudgeStore
+import NudgeTesting
 
 /// A shop's history for simulations: customers in several zones (two with daylight saving), with purchase
 /// histories over the last 13 months, basic-plan usage, trials and a few unsubscribes, all generated from a seed.

@@ -256,4 +256,3 @@ import Testing
     }
 }
 
-extension SplitMix64: RandomNumberGenerator {}
