@@ -50,21 +50,16 @@ struct ReportCommand: ParsableCommand {
                 "no database at \(workspace.databasePath): nothing to report yet (start the daemon with `nudge run`)")
         }
         let now = Date()
-        let report: CampaignsReport
+        let found: CampaignsReport?
         do {
-            report = try database.read { store in
-                if let campaign, workspace.set.campaign(campaign) == nil,
-                    try !store.enrolledCampaigns().contains(campaign)
-                {
-                    throw ReportFailure.unknownCampaign(campaign)
-                }
-                return try ReportReader.report(
-                    campaigns: workspace.set, only: campaign, since: start, now: now, in: store)
+            found = try database.read { store in
+                try ReportReader.report(campaigns: workspace.set, only: campaign, since: start, now: now, in: store)
             }
-        } catch ReportFailure.unknownCampaign(let id) {
-            throw workspace.failure("no campaign '\(id)': it is not loaded and has no enrollments")
         } catch let error as SQLiteError {
             throw workspace.failure("cannot read the database: \(error.message)")
+        }
+        guard let report = found else {
+            throw workspace.failure("no campaign '\(campaign ?? "")': it is not loaded and has no enrollments")
         }
         let output = StandardOutput()
         switch format {
@@ -72,9 +67,5 @@ struct ReportCommand: ParsableCommand {
         case .csv: output.write(ReportCSV.text(report))
         case .table: output.write(ReportTable(report: report, zone: workspace.config.timezone).text())
         }
-    }
-
-    enum ReportFailure: Error {
-        case unknownCampaign(String)
     }
 }

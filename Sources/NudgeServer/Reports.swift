@@ -15,8 +15,7 @@ extension API {
         let campaigns = engine.campaigns
         let now = self.now()
         let read: @Sendable (any StoreReader) throws -> CampaignsReport? = { store in
-            if let only, campaigns.campaign(only) == nil, try !store.enrolledCampaigns().contains(only) { return nil }
-            return try ReportReader.report(campaigns: campaigns, only: only, since: since, now: now, in: store)
+            try ReportReader.report(campaigns: campaigns, only: only, since: since, now: now, in: store)
         }
         let found: CampaignsReport?
         if let reportDatabase {

@@ -141,7 +141,21 @@ struct ReportAttributionTests {
         let report = try store.read {
             try ReportReader.report(campaigns: set, only: "phone-accessories", since: since, now: now, in: $0)
         }
-        return try #require(report.campaigns.first)
+        return try #require(report?.campaigns.first)
+    }
+
+    @Test func anUnknownCampaignHasNoReportAndEveryKnownOneIsListed() throws {
+        let store = try Self.store()
+        var set = Baskets.engineWithoutCampaigns().campaigns
+        set.campaigns = [Self.campaign(), JourneyFixtures.campaign(id: "win-back")]
+        let unknown = try store.read {
+            try ReportReader.report(campaigns: set, only: "no-such-campaign", since: nil, now: Self.t0, in: $0)
+        }
+        #expect(unknown == nil)
+        // Loaded (win-back, no enrollments) or enrolled: both listed, in id order.
+        let all = try store.read { try ReportReader.report(campaigns: set, since: nil, now: Self.t0, in: $0) }
+        #expect(all?.campaigns.map(\.campaign) == ["phone-accessories", "win-back"])
+        #expect(all?.campaigns.last?.total.enrolled == ArmCounts())
     }
 
     @Test func armsAreMeasuredFromTheMomentTheyWereReached() throws {

@@ -19,7 +19,6 @@ public struct GoalOrder: Sendable, Equatable {
         var (lineTotal, margin, units) = (0.0, 0.0, 0.0)
         var itemsWithoutCost = 0
         var skus = Set<String>()
-        var categories = Set<String>()
         for item in event.items {
             let product = catalog[item.sku]
             let price = item.price ?? product?.price ?? 0
@@ -31,13 +30,12 @@ public struct GoalOrder: Sendable, Equatable {
                 itemsWithoutCost += 1
             }
             skus.insert(item.sku)
-            if let category = item.category ?? product?.category { categories.insert(category) }
         }
         revenue = event.total ?? lineTotal
         self.margin = margin
         self.itemsWithoutCost = itemsWithoutCost
         self.units = units
         self.skus = skus
-        self.categories = categories
+        categories = event.categories(catalog: catalog)
     }
 }

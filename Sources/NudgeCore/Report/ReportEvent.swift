@@ -26,4 +26,9 @@ public struct ReportEvent: Sendable, Equatable {
             self.total = total
         }
     }
+
+    /// The categories of the items: the item's own, else the catalog's.
+    public func categories(catalog: [String: Product]) -> Set<String> {
+        Set(items.compactMap { $0.category ?? catalog[$0.sku]?.category })
+    }
 }

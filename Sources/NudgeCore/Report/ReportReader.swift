@@ -3,11 +3,14 @@ import Foundation
 /// Reads what reports need from the store and builds them: `nudge report` and `GET /v1/reports` both come here.
 public enum ReportReader {
     /// The report of `only`, or of every campaign that is loaded or has enrollments, in id order, counting the
-    /// enrollments that started at or after `since`. Goal windows still open at `now` are flagged.
+    /// enrollments that started at or after `since`. Goal windows still open at `now` are flagged. Nil when `only`
+    /// names a campaign that is neither loaded nor ever enrolled anyone.
     public static func report(
         campaigns: CampaignSet, only: String? = nil, since: Date?, now: Date, in store: any StoreReader
-    ) throws -> CampaignsReport {
-        let ids = try only.map { [$0] } ?? Set(campaigns.campaigns.map(\.id) + store.enrolledCampaigns()).sorted()
+    ) throws -> CampaignsReport? {
+        let known = Set(campaigns.campaigns.map(\.id) + (try store.enrolledCampaigns()))
+        if let only, !known.contains(only) { return nil }
+        let ids = only.map { [$0] } ?? known.sorted()
         let reports = try ids.map { id in
             let campaign = campaigns.campaign(id)
             let activity = try self.activity(campaign: id, goal: campaign?.goal, since: since, now: now, in: store)

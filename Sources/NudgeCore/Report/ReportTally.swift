@@ -163,7 +163,7 @@ struct Tallying {
                 else { continue }
                 let order = GoalOrder(event, catalog: activity.catalog)
                 let known = purchases.lazy.filter { $0.timestamp < event.timestamp }
-                    .reduce(into: Set<String>()) { $0.formUnion(GoalOrder($1, catalog: activity.catalog).categories) }
+                    .reduce(into: Set<String>()) { $0.formUnion($1.categories(catalog: activity.catalog)) }
                 let crossSell = !order.categories.subtracting(known).isEmpty
                 let recommended =
                     enrollment.arm == .treatment
