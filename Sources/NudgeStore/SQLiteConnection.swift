@@ -113,6 +113,25 @@ final class SQLiteConnection {
         var line: UInt
     }
 
+    /// Calls `hook` after each commit with the length of the write-ahead log in pages (nil removes it). Replaces
+    /// SQLite's automatic checkpoint, which is itself such a hook.
+    func setWALHook(
+        context: UnsafeMutableRawPointer?,
+        _ hook: (@convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32)?
+    ) {
+        sqlite3_wal_hook(handle, hook, context)
+    }
+
+    /// Copies what it can of the write-ahead log into the database without waiting for anyone; returns the pages
+    /// in the log and how many of them are now in the database (both 0 when another checkpoint was running).
+    @discardableResult
+    func checkpointPassively() -> (logged: Int32, copied: Int32) {
+        var logged: Int32 = 0
+        var copied: Int32 = 0
+        let rc = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied)
+        return rc == SQLITE_OK ? (logged, copied) : (0, 0)
+    }
+
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     var changes: Int { Int(sqlite3_changes(handle)) }
 

@@ -1,18 +1,32 @@
 import Foundation
 import NudgeCore
 
-/// The Store on one SQLite file (WAL): one writer connection, serialised by a lock.
+/// The Store on one SQLite file (WAL): one writer connection, serialised by a lock, and a checkpointer beside it.
 /// Other processes (`nudge tail`) read the same file concurrently.
 public final class SQLiteStore: Store, @unchecked Sendable {
     private let connection: SQLiteConnection
+    let checkpointer: WALCheckpointer
     private let lock = NSLock()
     public let path: String
 
     /// Opens or creates the database at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    ///
+    /// The write-ahead log is copied into the database once it holds `checkpointAt` pages (64 MiB by default, so
+    /// that pages written again and again — customers, indexes — are copied once), by a checkpointer of its own.
+    public convenience init(path: String) throws {
+        try self.init(path: path, checkpointAt: 16384)
+    }
+
+    init(path: String, checkpointAt threshold: Int32, ceiling: Int32? = nil) throws {
         self.path = path
         connection = try SQLiteConnection(path: path)
         try Migrations.apply(to: connection)
+        checkpointer = try WALCheckpointer(path: path, threshold: threshold, ceiling: ceiling ?? threshold * 4)
+        checkpointer.attach(to: connection)
+    }
+
+    deinit {
+        checkpointer.detach(from: connection)
     }
 
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
