@@ -40,6 +40,20 @@ import Testing
         }
     }
 
+    @Test func storedJSONWritesTextWholeOrEscapedAndInKeyOrder() throws {
+        let plain = ["", "Giảm giá 20% cho ốp lưng", "😀 ₫ Ố", "</script> & 'x'"]
+        let escaped = ["Chào \"Lan\"", "a\\b", "dòng 1\ndòng 2\r\t", "\u{01}\u{1F}x"]
+        for text in plain + escaped {
+            let encoded = StoredJSON.encode(.map(["z": .string(text), "a": .list([.string(text)])]))
+            let parsed = try JSONSerialization.jsonObject(with: Data(encoded.utf8)) as? [String: Any]
+            #expect(parsed?["z"] as? String == text)
+            #expect(parsed?["a"] as? [String] == [text])
+            #expect(encoded.hasPrefix(#"{"a":["#))
+            if plain.contains(text) { #expect(encoded == #"{"a":[""# + text + #""],"z":""# + text + #""}"#) }
+        }
+        #expect(StoredJSON.encode(.string("\u{01}\n\"")) == #""\u0001\n\"""#)
+    }
+
     @Test func storedJSONKeepsTimesDurationsAndVietnameseText() {
         let value = Value.map([
             "name": .string("Nguyễn \"Lan\"\n\t\u{01}"), "at": .time(Date(timeIntervalSince1970: 1_795_000_000.25)),

@@ -3,18 +3,20 @@ import Foundation
 extension Customer {
     /// `customer.*` in conditions and templates: the profile, the derived facts and the stage (SPEC §3).
     public var conditionValue: Value {
-        var fields: [String: Value] = [
-            "id": .string(id),
-            "push_tokens": .list(pushTokens.map(Value.string)),
-            "attributes": .map(attributes),
-            "consent": .map(Dictionary(uniqueKeysWithValues: consent.map { ($0.key.rawValue, Value.bool($0.value)) })),
-            "created_at": .time(createdAt),
-            "updated_at": .time(updatedAt),
-            "purchase_count": .number(Double(facts.purchaseCount)),
-            "total_spent": .number(facts.totalSpent),
-            "owned_skus": .list(facts.ownedSKUs.map(Value.string)),
-            "complaints": .number(Double(facts.complaints)),
-        ]
+        // Room for every field at once: built for each condition evaluated, so it must not grow as it fills.
+        var fields = [String: Value](minimumCapacity: 24)
+        fields["id"] = .string(id)
+        fields["push_tokens"] = .list(pushTokens.map(Value.string))
+        fields["attributes"] = .map(attributes)
+        var consentFields = [String: Value](minimumCapacity: consent.count)
+        for (channel, given) in consent { consentFields[channel.rawValue] = .bool(given) }
+        fields["consent"] = .map(consentFields)
+        fields["created_at"] = .time(createdAt)
+        fields["updated_at"] = .time(updatedAt)
+        fields["purchase_count"] = .number(Double(facts.purchaseCount))
+        fields["total_spent"] = .number(facts.totalSpent)
+        fields["owned_skus"] = .list(facts.ownedSKUs.map(Value.string))
+        fields["complaints"] = .number(Double(facts.complaints))
         func set(_ key: String, _ value: String?) { if let value { fields[key] = .string(value) } }
         func set(_ key: String, _ value: Date?) { if let value { fields[key] = .time(value) } }
         set("email", email)
@@ -29,7 +31,7 @@ extension Customer {
         set("trial_ends_at", facts.trialEndsAt)
         set("stage_entered_at", stageEnteredAt)
 
-        var usage: [String: Value] = [:]
+        var usage = [String: Value](minimumCapacity: facts.usage.count + 1)
         var maxRatio: Double?
         for (metric, figures) in facts.usage {
             var metricFields: [String: Value] = ["used": .number(figures.used), "limit": .number(figures.limit)]

@@ -82,11 +82,11 @@ public enum StoredJSON {
             out += "]"
         case .map(let fields):
             out += "{"
-            for (i, key) in fields.keys.sorted().enumerated() {
+            for (i, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
                 if i > 0 { out += "," }
-                writeString(key, to: &out)
+                writeString(field.key, to: &out)
                 out += ":"
-                write(fields[key]!, to: &out, times: times)
+                write(field.value, to: &out, times: times)
             }
             out += "}"
         }
@@ -95,6 +95,12 @@ public enum StoredJSON {
     /// A JSON string literal; non-ASCII text is written as UTF-8, not escaped.
     public static func writeString(_ s: String, to out: inout String) {
         out += "\""
+        // Most text needs no escape at all: appended whole. UTF-8's multi-byte sequences are all at or above 0x80.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
