@@ -315,6 +315,10 @@ struct EmailDocumentTests {
         #expect(MailHeader.cleanAddress("lan@example.vn") == "lan@example.vn")
         #expect(MailHeader.cleanAddress(" <lan@ex\r\nample.vn>, x") == "lan@example.vnx")
         #expect(MailHeader.cleanAddress("lân@ví.vn") == "lân@ví.vn")
+        let url = "https://shop.example/u/c42?sig=abc&x=%20#top"
+        #expect(MailHeader.cleanURL(url) == url)
+        #expect(MailHeader.cleanURL(" https://shop.example/u/<c42>\r\n?sig=a b") == "https://shop.example/u/c42?sig=ab")
+        #expect(MailHeader.cleanURL("https://ví.vn/u\u{A0}1\u{7F}\u{2028}>") == "https://ví.vn/u1")
     }
 
     @Test func base64AgreesWithFoundation() {

@@ -153,7 +153,12 @@ struct MailHeader {
 
     /// A URL for `<…>` (`List-Unsubscribe`): whitespace, control characters and angle brackets removed.
     static func cleanURL(_ url: String) -> String {
-        String(
+        // The usual URL is visible ASCII without brackets: kept as it is, without a look at each character's
+        // Unicode properties.
+        if url.utf8.allSatisfy({ (33...126).contains($0) && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") }) {
+            return url
+        }
+        return String(
             String.UnicodeScalarView(
                 url.unicodeScalars.filter {
                     !$0.properties.isWhitespace && $0.properties.generalCategory != .control && $0 != "<" && $0 != ">"
