@@ -4,8 +4,8 @@ SWIFT ?= swift
 BUILD_LOG := .build/build.log
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config tzdata
 # The real peers the tests talk to (Tests/Peers/): Postfix's smtp-sink, Kannel with its fake SMS centre, nginx.
-# GNU time measures the peak memory of `nudge import` in its test.
-PEER_PACKAGES := postfix kannel kannel-extras nginx-light libnginx-mod-http-echo wrk openssl curl time
+# GNU time measures the peak memory of `nudge import` in its test; systemd-analyze verifies the unit file.
+PEER_PACKAGES := postfix kannel kannel-extras nginx-light libnginx-mod-http-echo wrk openssl curl time systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps peer-deps build run check test bench-ingest bench-dispatch bench-recommend format clean
