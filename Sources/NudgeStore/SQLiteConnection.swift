@@ -45,7 +45,8 @@ final class SQLiteConnection {
             // In WAL mode, NORMAL syncs at checkpoints: a power cut may lose the last transactions, a crash of
             // the process loses nothing.
             try execute("PRAGMA synchronous = NORMAL")
-            // Checkpoint every 64 MiB of WAL rather than 4 MiB: pages written again and again between
+            // SQLite's own checkpoint, for a connection that writes without a `WALCheckpointer` (the store's writer
+            // has one): every 64 MiB of WAL rather than 4 MiB, so that pages written again and again between
             // checkpoints (customers, indexes) are copied into the database once.
             try execute("PRAGMA wal_autocheckpoint = 16384")
         }
