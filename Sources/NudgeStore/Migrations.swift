@@ -1,13 +1,14 @@
 /// The schema, as numbered migrations applied in order; `PRAGMA user_version` records how far a database got.
 /// Never edit a released migration: add the next number.
 enum Migrations {
-    static let all: [(version: Int, sql: String)] = [
-        (1, v1),
-        (2, v2),
-        (3, v3),
-        (4, v4),
-        (5, v5),
-        (6, v6),
+    static let all: [Migration] = [
+        .sql(1, v1),
+        .sql(2, v2),
+        .sql(3, v3),
+        .sql(4, v4),
+        .sql(5, v5),
+        .sql(6, v6),
+        Migration(version: 7, apply: ValueListChecks.rewrite),
     ]
     /// Checkout pages filtered by category read the SKUs of a category's active products from this index alone (with
     /// v5's partial index, SQLite also looks up each product's row). `IF NOT EXISTS`: a database taken back to an
@@ -191,8 +192,8 @@ enum Migrations {
             BEGIN SELECT RAISE(ABORT, 'dispatch_log is append-only'); END;
         """
 
-    /// Brings the database up to the latest version, each migration in its own transaction.
-    static func apply(to connection: SQLiteConnection) throws {
+    /// Brings the database up to the latest version (or to `target`), each migration in its own transaction.
+    static func apply(to connection: SQLiteConnection, upTo target: Int? = nil) throws {
         let current = try connection.statement(text: "PRAGMA user_version").first { Int($0.int(0)) } ?? 0
         guard let latest = all.last?.version else { return }
         if current > latest {
@@ -200,11 +201,21 @@ enum Migrations {
                 code: 1,
                 message: "the database is at schema version \(current), newer than this nudge (\(latest)): upgrade nudge")
         }
-        for migration in all where migration.version > current {
+        for migration in all where migration.version > current && migration.version <= target ?? latest {
             try connection.transaction(immediate: true) {
-                try connection.execute(migration.sql)
+                try migration.apply(connection)
                 try connection.execute("PRAGMA user_version = \(migration.version)")
             }
         }
+    }
+}
+
+/// One numbered step of the schema: SQL, or work that needs more than SQL can say.
+struct Migration: Sendable {
+    let version: Int
+    let apply: @Sendable (SQLiteConnection) throws -> Void
+
+    static func sql(_ version: Int, _ text: String) -> Migration {
+        Migration(version: version) { try $0.execute(text) }
     }
 }
