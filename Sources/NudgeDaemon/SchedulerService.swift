@@ -74,17 +74,20 @@ struct SchedulerService: Service {
 /// The structured fields of one dispatch log row, for journald.
 enum DispatchMetadata {
     static func of(_ entry: DispatchLogEntry) -> Logger.Metadata {
-        var fields: Logger.Metadata = [
-            "seq": "\(entry.seq)", "campaign.id": "\(entry.campaign)", "step.id": "\(entry.step)",
-            "customer.id": "\(entry.customerID)", "channel": "\(entry.channel.rawValue)",
-            "status": "\(entry.status.rawValue)",
-        ]
-        if let variant = entry.variant { fields["variant"] = "\(variant)" }
-        if let reason = entry.reason { fields["reason"] = "\(reason)" }
-        if let key = entry.messageKey { fields["message.key"] = "\(key)" }
-        if entry.attempt > 0 { fields["attempt"] = "\(entry.attempt)" }
-        if let latency = entry.latencyMilliseconds { fields["latency_ms"] = "\(latency)" }
-        if let error = entry.error { fields["error"] = "\(error)" }
+        var fields: Logger.Metadata = [:]
+        fields.reserveCapacity(12)
+        fields["seq"] = .string(String(entry.seq))
+        fields["campaign.id"] = .string(entry.campaign)
+        fields["step.id"] = .string(entry.step)
+        fields["customer.id"] = .string(entry.customerID)
+        fields["channel"] = .string(entry.channel.rawValue)
+        fields["status"] = .string(entry.status.rawValue)
+        if let variant = entry.variant { fields["variant"] = .string(variant) }
+        if let reason = entry.reason { fields["reason"] = .string(reason) }
+        if let key = entry.messageKey { fields["message.key"] = .string(key) }
+        if entry.attempt > 0 { fields["attempt"] = .string(String(entry.attempt)) }
+        if let latency = entry.latencyMilliseconds { fields["latency_ms"] = .string(String(latency)) }
+        if let error = entry.error { fields["error"] = .string(error) }
         return fields
     }
 }

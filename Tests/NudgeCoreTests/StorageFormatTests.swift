@@ -74,10 +74,28 @@ import Testing
         (1_795_000_000.25, "2026-11-18T11:06:40.250Z"),
         (951_782_400.999, "2000-02-29T00:00:00.999Z"),
         (-1.5, "1969-12-31T23:59:58.500Z"),
+        (253_402_300_799.999, "9999-12-31T23:59:59.999Z"),
     ])
     func logTimesAreRFC3339InUTCWithMilliseconds(seconds: Double, text: String) {
         #expect(LogTime.format(Date(timeIntervalSince1970: seconds)) == text)
         #expect(abs(LogTime.parse(text)!.timeIntervalSince1970 - seconds) < 0.001)
+    }
+
+    @Test func logTimesAgreeWithTheGregorianCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let milliseconds = Int64.random(in: -2_000_000_000_000..<4_000_000_000_000, using: &random)
+            let remainder = ((milliseconds % 1000) + 1000) % 1000
+            let seconds = (milliseconds - remainder) / 1000
+            let parts = calendar.dateComponents(
+                [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
+            let expected = String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.year!, parts.month!, parts.day!, parts.hour!,
+                parts.minute!, parts.second!, Int(remainder))
+            #expect(LogTime.format(Date(timeIntervalSince1970: Double(milliseconds) / 1000)) == expected)
+        }
     }
 
     @Test func aTimeReadBackFromStorageFormatsAsItWasGiven() {

@@ -26,5 +26,9 @@ struct CurlResultMappingTests {
         #expect(
             CurlResultMapping.httpHeaders(lines)
                 == ["retry-after": "7", "content-type": "application/json", "x-twice": "two"])
+        #expect(
+            CurlResultMapping.httpHeaders([
+                "HTTP/1.1 200 OK", "\tX-Empty:\t ", ": no name", "No-Colon", "X-Tiếng-Việt: Xin chào  ", "X-Id:a:b",
+            ]) == ["x-empty": "", "": "no name", "x-tiếng-việt": "Xin chào", "x-id": "a:b"])
     }
 }

@@ -12,6 +12,29 @@ public enum LogTime {
         let days = Int(floorDivide(seconds, 86_400))
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
+        if (0...9999).contains(year) {
+            // Every field has a fixed width: the 24 bytes are written in place (each dispatch formats one or two).
+            return String(unsafeUninitializedCapacity: 24) { buffer in
+                var end = 0
+                func put(_ value: Int, width: Int, then separator: Unicode.Scalar) {
+                    var rest = value
+                    for position in (end..<end + width).reversed() {
+                        buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                        rest /= 10
+                    }
+                    buffer[end + width] = UInt8(ascii: separator)
+                    end += width + 1
+                }
+                put(year, width: 4, then: "-")
+                put(month, width: 2, then: "-")
+                put(day, width: 2, then: "T")
+                put(secondOfDay / 3600, width: 2, then: ":")
+                put(secondOfDay / 60 % 60, width: 2, then: ":")
+                put(secondOfDay % 60, width: 2, then: ".")
+                put(milliseconds, width: 3, then: "Z")
+                return end
+            }
+        }
         return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2) + ":"
             + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2) + "." + pad(milliseconds, 3) + "Z"
     }

@@ -50,32 +50,40 @@ enum CurlResultMapping {
     }
 
     /// HTTP response headers by lowercased name, from the last response only (after any `100 Continue`). Names
-    /// and values are trimmed of spaces and tabs, byte by byte: every answer goes through here.
+    /// and values are trimmed of spaces and tabs. Every answer goes through here, so each line is read as bytes
+    /// in place and each name and value built in one copy.
     static func httpHeaders(_ lines: [String]) -> [String: String] {
         var headers: [String: String] = [:]
-        for line in lines {
-            let bytes = line.utf8
-            if bytes.starts(with: "HTTP/".utf8) {
-                headers = [:]
-                continue
+        headers.reserveCapacity(lines.count)
+        for var line in lines {
+            line.withUTF8 { bytes in
+                if bytes.starts(with: "HTTP/".utf8) {
+                    headers.removeAll(keepingCapacity: true)
+                    return
+                }
+                guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
+                let name = trimmed(bytes, 0..<colon)
+                let value = trimmed(bytes, (colon + 1)..<bytes.count)
+                let key = String(unsafeUninitializedCapacity: name.count) { buffer in
+                    for (offset, byte) in bytes[name].enumerated() {
+                        buffer[offset] = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+                    }
+                    return name.count
+                }
+                headers[key] = String(decoding: UnsafeBufferPointer(rebasing: bytes[value]), as: UTF8.self)
             }
-            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { continue }
-            let name = trimmed(bytes[..<colon])
-            headers[String(decoding: name.lazy.map(asciiLowercased), as: UTF8.self)] = String(
-                decoding: trimmed(bytes[bytes.index(after: colon)...]), as: UTF8.self)
         }
         return headers
     }
 
-    private static func trimmed(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
+    /// `range` of `bytes` without the spaces and tabs at either end.
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
         let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        guard let first = bytes.firstIndex(where: { !isBlank($0) }) else { return bytes[bytes.endIndex...] }
-        let last = bytes.lastIndex(where: { !isBlank($0) })!
-        return bytes[first...last]
-    }
-
-    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper, isBlank(bytes[lower]) { lower += 1 }
+        while upper > lower, isBlank(bytes[upper - 1]) { upper -= 1 }
+        return lower..<upper
     }
 
     /// The text of the SMTP server's last reply with `code`, all its lines (`250-…` continuations and the final
