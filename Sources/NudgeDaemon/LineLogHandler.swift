@@ -56,6 +56,8 @@ public struct LineLogHandler: LogHandler {
     }
 
     static func logfmtValue(_ text: String) -> String {
+        // Visible ASCII other than `=` and `"`, by far the usual value, is written as it is.
+        if !text.isEmpty, text.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != 61 && $0 != 34 }) { return text }
         // Space, `=`, `"` or a line break (Character.isNewline: U+000A…U+000D, U+0085, U+2028, U+2029).
         let needsQuotes =
             text.isEmpty

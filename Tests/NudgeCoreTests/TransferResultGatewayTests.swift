@@ -15,6 +15,16 @@ import Testing
         #expect(reply.header("Retry-After") == "3")
     }
 
+    @Test func headerNamesAreLowerCasedAndRepeatsJoined() {
+        let lowered = ["retry-after": "3", "x-tiếng-việt": "có"]
+        #expect(GatewayReply(status: 200, headers: lowered).headers == lowered)
+        #expect(
+            GatewayReply(status: 200, headers: ["X-Tiếng-VIỆT": "có", "Retry-After": "3"]).headers
+                == ["x-tiếng-việt": "có", "retry-after": "3"])
+        let repeated = GatewayReply(status: 200, headers: ["X-A": "1", "x-a": "2"]).headers["x-a"]
+        #expect(repeated == "1, 2" || repeated == "2, 1")
+    }
+
     @Test(arguments: [
         (TransferErrorCategory.couldNotConnect, GatewayFailure.connectionFailed("Failed to connect")),
         (.timeout, .timedOut("Failed to connect")),

@@ -11,13 +11,18 @@ public struct GatewayReply: Sendable, Hashable {
     /// Header names are lower-cased here, whatever the caller passes.
     public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
         self.status = status
+        self.body = body
+        // The transports pass names lower-cased already: those are kept as they are.
+        if headers.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 && !(0x41...0x5A).contains($0) } }) {
+            self.headers = headers
+            return
+        }
         var lowered: [String: String] = [:]
         for (name, value) in headers {
             let key = name.lowercased()
             lowered[key] = lowered[key].map { $0 + ", " + value } ?? value
         }
         self.headers = lowered
-        self.body = body
     }
 
     /// A reply whose body is `text` in UTF-8.

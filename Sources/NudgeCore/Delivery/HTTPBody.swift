@@ -10,9 +10,10 @@ public enum HTTPBody {
     /// The body for `message`: `template` (a file name in `templates.others`) rendered, or the standard body
     /// when `template` is nil.
     public static func render(
-        _ message: OutboxMessage, template name: String?, in templates: TemplateSet
+        _ message: OutboxMessage, template name: String?, in templates: @autoclosure () -> TemplateSet
     ) -> Result<[UInt8], HTTPBodyError> {
         guard let name else { return .success(HTTPStandardBody.bytes(for: message)) }
+        let templates = templates()
         guard let template = templates.others[name] else {
             return .failure(HTTPBodyError(template: name, problem: .missingTemplate))
         }
