@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import NudgeCore
 import Prometheus
+import Synchronization
 
 /// The daemon's Prometheus metrics (`GET /metrics`, SPEC §11): counters and latency histograms recorded through
 /// swift-metrics as work happens, gauges read from the store when scraped.
@@ -14,6 +15,22 @@ public final class DaemonMetrics: Sendable {
 
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    /// The series each kind of dispatch row updates, made on first use: a busy channel updates them for every
+    /// message, without looking them up in the registry each time.
+    private let dispatchSeries = Mutex<[DispatchKind: DispatchSeries]>([:])
+
+    private struct DispatchKind: Hashable {
+        var channel: Channel
+        var status: DispatchStatus
+    }
+
+    private struct DispatchSeries: @unchecked Sendable {
+        var messages: CoreMetrics.Counter
+        /// Retries or dead letters, for those statuses.
+        var outcome: CoreMetrics.Counter?
+        /// Made once a row of this kind carries a send latency.
+        var latency: CoreMetrics.Timer?
+    }
 
     /// Send latency buckets, in seconds: from a local file write to a slow gateway.
     static let latencyBuckets: [Duration] = [
@@ -40,22 +57,36 @@ public final class DaemonMetrics: Sendable {
 
     /// One dispatch log row: a decision or a delivery attempt.
     public func dispatched(_ entry: DispatchLogEntry) {
-        let channel = entry.channel.rawValue
-        Counter(
-            label: "nudge_messages_total", dimensions: [("channel", channel), ("status", entry.status.rawValue)],
-            factory: factory
-        ).increment()
-        switch entry.status {
-        case .retrying:
-            Counter(label: "nudge_retries_total", dimensions: [("channel", channel)], factory: factory).increment()
-        case .dead:
-            Counter(label: "nudge_dead_letters_total", dimensions: [("channel", channel)], factory: factory).increment()
-        default: break
+        let latency = entry.attempt > 0 ? entry.latencyMilliseconds : nil
+        let series = dispatchSeries.withLock { made in
+            let kind = DispatchKind(channel: entry.channel, status: entry.status)
+            if let series = made[kind], latency == nil || series.latency != nil { return series }
+            var series = made[kind] ?? makeSeries(kind)
+            if latency != nil {
+                series.latency = CoreMetrics.Timer(
+                    label: "nudge_send_latency_seconds", dimensions: [("channel", kind.channel.rawValue)],
+                    factory: factory)
+            }
+            made[kind] = series
+            return series
         }
-        if let latency = entry.latencyMilliseconds, entry.attempt > 0 {
-            CoreMetrics.Timer(label: "nudge_send_latency_seconds", dimensions: [("channel", channel)], factory: factory)
-                .recordMilliseconds(latency)
-        }
+        series.messages.increment()
+        series.outcome?.increment()
+        if let latency { series.latency?.recordMilliseconds(latency) }
+    }
+
+    private func makeSeries(_ kind: DispatchKind) -> DispatchSeries {
+        let channel = kind.channel.rawValue
+        let outcome: CoreMetrics.Counter? =
+            switch kind.status {
+            case .retrying: Counter(label: "nudge_retries_total", dimensions: [("channel", channel)], factory: factory)
+            case .dead: Counter(label: "nudge_dead_letters_total", dimensions: [("channel", channel)], factory: factory)
+            default: nil
+            }
+        let messages = Counter(
+            label: "nudge_messages_total", dimensions: [("channel", channel), ("status", kind.status.rawValue)],
+            factory: factory)
+        return DispatchSeries(messages: messages, outcome: outcome, latency: nil)
     }
 
     /// A reload (SIGHUP) whose files were rejected.

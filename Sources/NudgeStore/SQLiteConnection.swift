@@ -193,7 +193,12 @@ final class Statement {
             case .null: rc = sqlite3_bind_null(raw, index)
             case .integer(let v): rc = sqlite3_bind_int64(raw, index, v)
             case .real(let v): rc = sqlite3_bind_double(raw, index, v)
-            case .text(let v): rc = sqlite3_bind_text(raw, index, v, -1, Statement.transient)
+            case .text(let v) where v.isEmpty:
+                // Not a null pointer, which would bind NULL.
+                rc = sqlite3_bind_text(raw, index, "", 0, Statement.transient)
+            case .text(var v):
+                // The bytes with their length: no C string is made, and a NUL inside the text is kept.
+                rc = v.withUTF8 { sqlite3_bind_text(raw, index, $0.baseAddress, Int32($0.count), Statement.transient) }
             }
             guard rc == SQLITE_OK else { throw connection.error(rc, sql: sql) }
         }
@@ -248,8 +253,10 @@ final class Statement {
     func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
 
     func text(_ column: Int32) -> String {
+        // The pointer first, then the length of the text it points to (SQLite's documented order).
         guard let bytes = sqlite3_column_text(raw, column) else { return "" }
-        return String(cString: bytes)
+        let count = Int(sqlite3_column_bytes(raw, column))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
     func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }

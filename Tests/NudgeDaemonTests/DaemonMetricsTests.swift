@@ -24,6 +24,8 @@ import Testing
         metrics.eventsIngested(0)
         metrics.dispatched(Self.entry(.queued, attempt: 0))
         metrics.dispatched(Self.entry(.sent, latency: 12))
+        // The same series again: counted on the series made for the first.
+        metrics.dispatched(Self.entry(.sent, latency: 20))
         metrics.dispatched(Self.entry(.retrying, channel: .sms, latency: 3000))
         metrics.dispatched(Self.entry(.dead, channel: .sms, latency: 40))
         metrics.reloadFailed()
@@ -40,7 +42,7 @@ import Testing
         for expected in [
             "nudge_events_ingested_total 3",
             #"nudge_messages_total{channel="email",status="queued"} 1"#,
-            #"nudge_messages_total{channel="email",status="sent"} 1"#,
+            #"nudge_messages_total{channel="email",status="sent"} 2"#,
             #"nudge_messages_total{channel="sms",status="retrying"} 1"#,
             #"nudge_retries_total{channel="sms"} 1"#,
             #"nudge_dead_letters_total{channel="sms"} 1"#,
@@ -49,7 +51,8 @@ import Testing
             #"nudge_queue_depth{channel="push"} 0.0"#,
             #"nudge_oldest_due_age_seconds{channel="email"} 90.0"#,
             "nudge_database_bytes 8192.0",
-            #"nudge_send_latency_seconds_bucket{channel="email",le="0.025"} 1"#,
+            #"nudge_send_latency_seconds_bucket{channel="email",le="0.01"} 0"#,
+            #"nudge_send_latency_seconds_bucket{channel="email",le="0.025"} 2"#,
             #"nudge_send_latency_seconds_bucket{channel="sms",le="5.0"} 2"#,
             #"nudge_send_latency_seconds_count{channel="sms"} 2"#,
         ] {
@@ -57,7 +60,7 @@ import Testing
         }
         #expect(text.contains("# TYPE nudge_send_latency_seconds histogram"))
         // The queued decision has no attempt: no latency sample for it.
-        #expect(lines.contains(#"nudge_send_latency_seconds_count{channel="email"} 1"#), "\(text)")
+        #expect(lines.contains(#"nudge_send_latency_seconds_count{channel="email"} 2"#), "\(text)")
     }
 
     @Test func aFreshDaemonShowsZeroCounters() {
