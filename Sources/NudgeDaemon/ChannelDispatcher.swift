@@ -22,16 +22,9 @@ struct ChannelDispatcher: Sendable {
     /// Outcomes written together in one transaction (fewer commits when gateways are fast).
     var flushEvery = 128
 
-    /// One finished attempt, waiting to be written.
-    private struct Attempt: Sendable {
-        var message: OutboxMessage
-        var result: DeliveryResult
-        var latency: Int
-    }
-
     /// What woke the loop.
     private enum Wakeup: Sendable {
-        case finished(Attempt)
+        case finished(DispatchRecorder.Outcome)
         /// Outcomes written and, when asked for, more messages claimed.
         case stored(claimed: [OutboxMessage], asked: Int)
         case signalled
@@ -47,7 +40,7 @@ struct ChannelDispatcher: Sendable {
         var bucket = rate.flatMap { TokenBucket(rate: $0) }
         var claimed: [OutboxMessage] = []
         var next = 0
-        var finished: [Attempt] = []
+        var finished: [DispatchRecorder.Outcome] = []
         var inFlight = 0
         /// A write (and claim) is running; one at a time.
         var storing = false
@@ -146,24 +139,22 @@ struct ChannelDispatcher: Sendable {
     /// for its lease to run out.
     private var refillBelow: Int { rate == nil ? slots : 0 }
 
-    private func attempt(_ message: OutboxMessage) async -> Attempt {
+    private func attempt(_ message: OutboxMessage) async -> DispatchRecorder.Outcome {
         let started = now()
         if message.offerHasExpired(at: started), let expiry = message.content.offerExpiresAt {
-            return Attempt(message: message, result: .offerExpired(expiry), latency: 0)
+            return DispatchRecorder.Outcome(result: .offerExpired(expiry), message: message, latency: 0)
         }
         let result = await transport.deliver(message, now: started)
-        return Attempt(message: message, result: result, latency: Int((now().timeIntervalSince(started) * 1000).rounded()))
+        return DispatchRecorder.Outcome(
+            result: result, message: message, latency: Int((now().timeIntervalSince(started) * 1000).rounded()))
     }
 
     /// Writes finished attempts and claims up to `limit` more due messages, in one transaction.
-    private func flushAndClaim(_ attempts: [Attempt], claim limit: Int) async -> [OutboxMessage] {
+    private func flushAndClaim(_ outcomes: [DispatchRecorder.Outcome], claim limit: Int) async -> [OutboxMessage] {
         let moment = now()
         do {
             let (entries, claimed) = try await database.write { [channel, retry, lease] tx in
-                let entries = try attempts.compactMap { attempt in
-                    try DispatchRecorder.record(
-                        attempt.result, of: attempt.message, latency: attempt.latency, retry: retry, now: moment, in: tx)
-                }
+                let entries = try DispatchRecorder.record(outcomes, retry: retry, now: moment, in: tx)
                 let claimed =
                     limit > 0
                     ? try tx.claimMessages(channel: channel, now: moment, leaseUntil: moment + lease, limit: limit) : []

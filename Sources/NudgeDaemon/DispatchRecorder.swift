@@ -1,26 +1,63 @@
 import Foundation
 import NudgeCore
 
-/// Writes the outcome of one delivery attempt: the message's next state (the core's retry policy decides) and a
+/// Writes the outcomes of delivery attempts: each message's next state (the core's retry policy decides) and a
 /// dispatch log row.
 enum DispatchRecorder {
-    /// Returns the log entry written, or nil when the message was no longer being sent (its lease had ended and
-    /// the rescuer had queued it again), in which case nothing is written.
+    /// One finished attempt.
+    struct Outcome: Sendable {
+        var result: DeliveryResult
+        var message: OutboxMessage
+        /// Milliseconds the attempt took.
+        var latency: Int
+    }
+
+    /// Writes every outcome, the log rows together at the end, and returns the log entries written, in order. A
+    /// message that was no longer being sent (its lease had ended and the rescuer had queued it again) gets
+    /// nothing written and no entry.
+    static func record(
+        _ outcomes: [Outcome], retry: RetrySettings, now: Date, in tx: any StoreTransaction
+    ) throws -> [DispatchLogEntry] {
+        var entries: [DispatchLogEntry] = []
+        entries.reserveCapacity(outcomes.count)
+        for outcome in outcomes {
+            let (next, entry) = decide(outcome, retry: retry, now: now)
+            guard
+                try tx.finishAttempt(
+                    messageID: outcome.message.id, state: next.state, attempts: next.attempts,
+                    nextAttemptAt: next.attemptAt)
+            else { continue }
+            entries.append(entry)
+        }
+        for (index, seq) in try tx.appendLogs(entries).enumerated() { entries[index].seq = seq }
+        return entries
+    }
+
+    /// One outcome; nil when the message was no longer being sent.
     static func record(
         _ result: DeliveryResult, of message: OutboxMessage, latency: Int, retry: RetrySettings, now: Date,
         in tx: any StoreTransaction
     ) throws -> DispatchLogEntry? {
+        try record([Outcome(result: result, message: message, latency: latency)], retry: retry, now: now, in: tx).first
+    }
+
+    /// The message's state after the attempt.
+    private struct NextState {
+        var state: OutboxMessage.State
+        var attempts: Int
+        var attemptAt: Date?
+    }
+
+    private static func decide(_ outcome: Outcome, retry: RetrySettings, now: Date) -> (NextState, DispatchLogEntry) {
+        let message = outcome.message
         let attempt = message.attempts + 1
         var entry = DispatchLogEntry(
             at: now, campaign: message.campaign, step: message.step, variant: message.variant,
             customerID: message.customerID, channel: message.channel, status: .sent, attempt: attempt,
-            messageKey: message.key, latencyMilliseconds: latency)
-        let state: OutboxMessage.State
-        var nextAttempt: Date?
-        var attempts = attempt
-        switch result {
+            messageKey: message.key, latencyMilliseconds: outcome.latency)
+        var next = NextState(state: .sent, attempts: attempt)
+        switch outcome.result {
         case .sent(let providerID):
-            state = .sent
             entry.providerID = providerID
         case .failed(let error, let permanent, let retryAfter):
             entry.error = error
@@ -30,28 +67,25 @@ enum DispatchRecorder {
             {
             case .retry(let at) where message.offerHasExpired(at: at):
                 // The next attempt would come too late for the offer: give up now rather than queue a dead letter.
-                state = .failed
+                next.state = .failed
                 entry.status = .suppressed
                 entry.reason = SuppressionReason.expired.rawValue
             case .retry(let at):
-                state = .queued
-                nextAttempt = at
+                next.state = .queued
+                next.attemptAt = at
                 entry.status = .retrying
             case .giveUp(let final):
-                state = final
+                next.state = final
                 entry.status = final == .dead ? .dead : .failed
             }
         case .offerExpired(let expiry):
-            state = .failed
-            attempts = message.attempts
-            entry.attempt = attempts
+            next.state = .failed
+            next.attempts = message.attempts
+            entry.attempt = message.attempts
             entry.status = .suppressed
             entry.reason = SuppressionReason.expired.rawValue
             entry.error = "the offer expired at \(LogTime.format(expiry)) before the message could be sent"
         }
-        guard try tx.finishAttempt(messageID: message.id, state: state, attempts: attempts, nextAttemptAt: nextAttempt)
-        else { return nil }
-        entry.seq = try tx.appendLog(entry)
-        return entry
+        return (next, entry)
     }
 }

@@ -465,20 +465,51 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func appendLog(_ entry: DispatchLogEntry) throws -> Int64 {
-        try db.statement(
-            """
-            INSERT INTO dispatch_log (at, campaign, step, variant, customer_id, channel, status, reason, attempt,
-                message_key, provider_id, latency_ms, error)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-            """
-        ).run([
-            .text(LogTime.format(entry.at)), .text(entry.campaign), .text(entry.step), .from(entry.variant),
-            .text(entry.customerID), .text(entry.channel.rawValue), .text(entry.status.rawValue), .from(entry.reason),
-            .integer(Int64(entry.attempt)), .from(entry.messageKey), .from(entry.providerID),
-            .from(entry.latencyMilliseconds), .from(entry.error),
-        ])
-        return db.lastInsertRowID
+        try appendLogs([entry])[0]
     }
+
+    /// Written in statements of several rows (fewer statements to run for a dispatcher's batch of outcomes), of a
+    /// few fixed sizes so that each size is prepared once. One statement's rows get consecutive `seq`s, the last
+    /// one SQLite's last inserted row id: the log has one writer, this transaction.
+    func appendLogs(_ entries: [DispatchLogEntry]) throws -> [Int64] {
+        var seqs: [Int64] = []
+        seqs.reserveCapacity(entries.count)
+        var rest = entries[...]
+        while !rest.isEmpty {
+            let size = Self.logStatementSizes.first { $0 <= rest.count }!
+            let rows = rest.prefix(size)
+            rest = rest.dropFirst(size)
+            var values: [SQLValue] = []
+            values.reserveCapacity(size * Self.logValuesPerRow)
+            for entry in rows {
+                values += [
+                    .text(LogTime.format(entry.at)), .text(entry.campaign), .text(entry.step), .from(entry.variant),
+                    .text(entry.customerID), .text(entry.channel.rawValue), .text(entry.status.rawValue),
+                    .from(entry.reason), .integer(Int64(entry.attempt)), .from(entry.messageKey), .from(entry.providerID),
+                    .from(entry.latencyMilliseconds), .from(entry.error),
+                ]
+            }
+            try db.statement(text: Self.insertLogs[size]!).run(values)
+            let last = db.lastInsertRowID
+            seqs += (0..<Int64(size)).map { last - Int64(size) + 1 + $0 }
+        }
+        return seqs
+    }
+
+    private static let logStatementSizes = [32, 8, 1]
+    private static let logValuesPerRow = 13
+
+    /// The INSERT of each size, by size.
+    private static let insertLogs = Dictionary(
+        uniqueKeysWithValues: logStatementSizes.map { count in
+            let row = "(" + Array(repeating: "?", count: logValuesPerRow).joined(separator: ", ") + ")"
+            let sql = """
+                INSERT INTO dispatch_log (at, campaign, step, variant, customer_id, channel, status, reason, attempt,
+                    message_key, provider_id, latency_ms, error)
+                VALUES \(Array(repeating: row, count: count).joined(separator: ", "))
+                """
+            return (count, sql)
+        })
 
     func dispatchLog(after seq: Int64, filter: DispatchLogFilter, limit: Int) throws -> [DispatchLogEntry] {
         try db.statement(

@@ -286,6 +286,31 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func rowsAppendedTogetherKeepTheirOrderAndSeqs(kind: StoreKind) throws {
+        let store = try kind.make()
+        func entry(_ i: Int) -> DispatchLogEntry {
+            DispatchLogEntry(
+                at: t0 + Double(i), campaign: "c", step: i % 2 == 0 ? "s" : "Bước \(i)", variant: i % 3 == 0 ? "B" : nil,
+                customerID: "khách-\(i)", channel: .sms, status: i % 5 == 0 ? .retrying : .sent, attempt: i % 4 + 1,
+                messageKey: "k\(i)", providerID: i % 2 == 0 ? "p\(i)" : nil, latencyMilliseconds: i,
+                error: i % 5 == 0 ? "HTTP 503" : nil)
+        }
+        let first = try store.write { try $0.appendLog(entry(0)) }
+        // 45 rows: more than any one statement of the SQLite store writes.
+        let batch = try store.write { try $0.appendLogs((1...45).map(entry)) }
+        let empty = try store.write { try $0.appendLogs([]) }
+        let last = try store.write { try $0.appendLog(entry(46)) }
+        #expect(empty.isEmpty)
+        let seqs = [first] + batch + [last]
+        #expect(seqs == seqs.sorted() && Set(seqs).count == 47)
+        let stored = try store.read { try $0.dispatchLog(after: 0, filter: DispatchLogFilter(), limit: 100) }
+        #expect(stored.map(\.seq) == seqs)
+        var expected = (0...46).map(entry)
+        for index in expected.indices { expected[index].seq = seqs[index] }
+        #expect(stored == expected)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func stageHistoryIsKeptInOrder(kind: StoreKind) throws {
         let store = try kind.make()
         try store.write { tx in

@@ -141,6 +141,8 @@ public protocol StoreTransaction: StoreReader {
     func releaseAllLeases() throws -> [OutboxMessage]
     /// Appends a row to the dispatch log and returns its `seq`.
     @discardableResult func appendLog(_ entry: DispatchLogEntry) throws -> Int64
+    /// Appends rows to the dispatch log in order and returns their `seq`s, in the same order.
+    @discardableResult func appendLogs(_ entries: [DispatchLogEntry]) throws -> [Int64]
     /// Records how far a schedule trigger has got.
     func saveScheduleRun(_ run: ScheduleRun) throws
     /// Adds one purchase's contribution to the co-purchase statistics, in the transaction that stores it.
@@ -167,6 +169,11 @@ extension StoreTransaction {
     /// Stores an event; false (and nothing stored) when an event with the same `id` exists.
     public func insertEvent(_ event: Event) throws -> Bool {
         try insertEvent(EncodedEvent(event))
+    }
+
+    /// One row at a time; a store that can write several rows at once more cheaply does so.
+    @discardableResult public func appendLogs(_ entries: [DispatchLogEntry]) throws -> [Int64] {
+        try entries.map { try appendLog($0) }
     }
 }
 
