@@ -18,17 +18,9 @@ enum DispatchRecorder {
     static func record(
         _ outcomes: [Outcome], retry: RetrySettings, now: Date, in tx: any StoreTransaction
     ) throws -> [DispatchLogEntry] {
-        var entries: [DispatchLogEntry] = []
-        entries.reserveCapacity(outcomes.count)
-        for outcome in outcomes {
-            let (next, entry) = decide(outcome, retry: retry, now: now)
-            guard
-                try tx.finishAttempt(
-                    messageID: outcome.message.id, state: next.state, attempts: next.attempts,
-                    nextAttemptAt: next.attemptAt)
-            else { continue }
-            entries.append(entry)
-        }
+        let decided = outcomes.map { decide($0, retry: retry, now: now) }
+        let recorded = try tx.finishAttempts(decided.map(\.finished))
+        var entries = zip(decided, recorded).compactMap { decision, recorded in recorded ? decision.entry : nil }
         for (index, seq) in try tx.appendLogs(entries).enumerated() { entries[index].seq = seq }
         return entries
     }
@@ -41,21 +33,17 @@ enum DispatchRecorder {
         try record([Outcome(result: result, message: message, latency: latency)], retry: retry, now: now, in: tx).first
     }
 
-    /// The message's state after the attempt.
-    private struct NextState {
-        var state: OutboxMessage.State
-        var attempts: Int
-        var attemptAt: Date?
-    }
-
-    private static func decide(_ outcome: Outcome, retry: RetrySettings, now: Date) -> (NextState, DispatchLogEntry) {
+    /// The message's state after the attempt, and the log row that says so.
+    private static func decide(
+        _ outcome: Outcome, retry: RetrySettings, now: Date
+    ) -> (finished: FinishedAttempt, entry: DispatchLogEntry) {
         let message = outcome.message
         let attempt = message.attempts + 1
         var entry = DispatchLogEntry(
             at: now, campaign: message.campaign, step: message.step, variant: message.variant,
             customerID: message.customerID, channel: message.channel, status: .sent, attempt: attempt,
             messageKey: message.key, latencyMilliseconds: outcome.latency)
-        var next = NextState(state: .sent, attempts: attempt)
+        var next = FinishedAttempt(messageID: message.id, state: .sent, attempts: attempt)
         switch outcome.result {
         case .sent(let providerID):
             entry.providerID = providerID
@@ -72,7 +60,7 @@ enum DispatchRecorder {
                 entry.reason = SuppressionReason.expired.rawValue
             case .retry(let at):
                 next.state = .queued
-                next.attemptAt = at
+                next.nextAttemptAt = at
                 entry.status = .retrying
             case .giveUp(let final):
                 next.state = final

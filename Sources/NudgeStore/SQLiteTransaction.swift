@@ -408,6 +408,33 @@ struct SQLiteTransaction: StoreTransaction {
         return db.changes == 1
     }
 
+    /// Attempts with the same effect (a batch of messages all sent at their first attempt, say) update their
+    /// messages in one statement, the ids passed as one JSON array.
+    func finishAttempts(_ attempts: [FinishedAttempt]) throws -> [Bool] {
+        var recorded = Set<Int64>()
+        var groups: [FinishedAttempt: [Int64]] = [:]
+        for attempt in attempts {
+            var effect = attempt
+            effect.messageID = 0
+            groups[effect, default: []].append(attempt.messageID)
+        }
+        for (effect, ids) in groups {
+            let updated = try db.statement(
+                """
+                UPDATE outbox SET state = ?2, attempts = ?3, next_attempt_at = COALESCE(?4, next_attempt_at),
+                    lease_until = NULL
+                WHERE id IN (SELECT value FROM json_each(?1)) AND state = 'sending'
+                RETURNING id
+                """
+            ).rows([
+                .text("[" + ids.map(String.init).joined(separator: ",") + "]"), .text(effect.state.rawValue),
+                .integer(Int64(effect.attempts)), .from(effect.nextAttemptAt),
+            ]) { $0.int(0) }
+            recorded.formUnion(updated)
+        }
+        return attempts.map { recorded.contains($0.messageID) }
+    }
+
     func releaseExpiredLeases(now: Date) throws -> [OutboxMessage] {
         try db.statement(
             """

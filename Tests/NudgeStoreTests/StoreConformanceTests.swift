@@ -212,6 +212,37 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func attemptsFinishedTogetherEachGetTheirOwnEffect(kind: StoreKind) throws {
+        let store = try kind.make()
+        try store.write { tx in
+            try tx.saveCustomer(sampleCustomer())
+            for key in ["k1", "k2", "k3", "k4", "k5"] { _ = try tx.enqueue(sampleMessage(key: key)) }
+        }
+        let claimed = try store.write { try $0.claimMessages(channel: .email, now: t0, leaseUntil: t0 + 30, limit: 10) }
+        #expect(claimed.map(\.key) == ["k1", "k2", "k3", "k4", "k5"])
+        let id = Dictionary(uniqueKeysWithValues: claimed.map { ($0.key, $0.id) })
+        // k4 was finished before: its second result is refused, as `finishAttempt` refuses it.
+        #expect(try store.write { try $0.finishAttempt(messageID: id["k4"]!, state: .sent, attempts: 1, nextAttemptAt: nil) })
+        let recorded = try store.write { tx in
+            try tx.finishAttempts([
+                FinishedAttempt(messageID: id["k1"]!, state: .sent, attempts: 1),
+                FinishedAttempt(messageID: id["k2"]!, state: .queued, attempts: 1, nextAttemptAt: t0 + 90),
+                FinishedAttempt(messageID: id["k4"]!, state: .failed, attempts: 2),
+                FinishedAttempt(messageID: id["k3"]!, state: .sent, attempts: 1),
+                FinishedAttempt(messageID: id["k5"]!, state: .dead, attempts: 1),
+            ])
+        }
+        #expect(recorded == [true, true, false, true, true])
+        #expect(try store.write { try $0.finishAttempts([]) }.isEmpty)
+        let stored = try store.read { tx in try ["k1", "k2", "k3", "k4", "k5"].map { try tx.message(key: $0)! } }
+        #expect(stored.map(\.state) == [.sent, .queued, .sent, .sent, .dead])
+        #expect(stored.map(\.attempts) == [1, 1, 1, 1, 1])
+        #expect(stored.map(\.nextAttemptAt) == [t0, t0 + 90, t0, t0, t0])
+        #expect(stored.allSatisfy { $0.leaseUntil == nil })
+        #expect(try store.read { try $0.earliestMessageDue(channel: .email) } == t0 + 90)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func expiredLeasesReturnToTheQueue(kind: StoreKind) throws {
         let store = try kind.make()
         try store.write { tx in

@@ -133,6 +133,9 @@ public protocol StoreTransaction: StoreReader {
     func finishAttempt(
         messageID: Int64, state: OutboxMessage.State, attempts: Int, nextAttemptAt: Date?
     ) throws -> Bool
+    /// Records the results of several delivery attempts, each as `finishAttempt` would; returns, in order,
+    /// whether each was recorded.
+    func finishAttempts(_ attempts: [FinishedAttempt]) throws -> [Bool]
     /// Returns messages whose lease ended before `now` to the queue; returns them.
     func releaseExpiredLeases(now: Date) throws -> [OutboxMessage]
     /// Returns every message being sent to the queue, whatever its lease, and returns them. Only for a process that
@@ -169,6 +172,14 @@ extension StoreTransaction {
     /// Stores an event; false (and nothing stored) when an event with the same `id` exists.
     public func insertEvent(_ event: Event) throws -> Bool {
         try insertEvent(EncodedEvent(event))
+    }
+
+    /// One message at a time; a store that can update several at once more cheaply does so.
+    public func finishAttempts(_ attempts: [FinishedAttempt]) throws -> [Bool] {
+        try attempts.map {
+            try finishAttempt(
+                messageID: $0.messageID, state: $0.state, attempts: $0.attempts, nextAttemptAt: $0.nextAttemptAt)
+        }
     }
 
     /// One row at a time; a store that can write several rows at once more cheaply does so.
