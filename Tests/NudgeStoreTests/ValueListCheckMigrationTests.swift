@@ -47,47 +47,43 @@ import Testing
     }
 
     @Test func aVersionSixDatabaseKeepsItsRowsAndRules() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-migration-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("nudge.sqlite").path
+        try withScratchDatabase { path in
 
-        let old = try SQLiteConnection(path: path)
-        try Migrations.apply(to: old, upTo: 6)
-        try old.execute("PRAGMA foreign_keys = OFF")
-        try old.execute(Self.rows)
-        let probe = try SQLiteConnection(path: path)
-        #expect(try ephemeralTables(in: Self.writes, on: probe) == [1, 1, 1, 0])
-        let before = try contents(of: old)
+            let old = try SQLiteConnection(path: path)
+            try Migrations.apply(to: old, upTo: 6)
+            try old.execute("PRAGMA foreign_keys = OFF")
+            try old.execute(Self.rows)
+            let probe = try SQLiteConnection(path: path)
+            #expect(try ephemeralTables(in: Self.writes, on: probe) == [1, 1, 1, 0])
+            let before = try contents(of: old)
 
-        _ = try SQLiteStore(path: path)
+            _ = try SQLiteStore(path: path)
 
-        // A connection opened before the migration reads the new definitions at its next transaction.
-        #expect(try old.statement(text: "SELECT COUNT(*) FROM outbox").first { $0.int(0) } == 2)
-        #expect(try ephemeralTables(in: Self.writes, on: old) == [0, 0, 0, 0])
-        let connection = try SQLiteConnection(path: path)
-        try connection.execute("PRAGMA foreign_keys = OFF")
-        #expect(try connection.statement(text: "PRAGMA user_version").first { $0.int(0) } == 7)
-        #expect(try connection.statement(text: "PRAGMA integrity_check").first { $0.text(0) } == "ok")
-        #expect(try contents(of: connection) == before)
-        let definitions = try connection.statement(text: "SELECT sql FROM sqlite_schema WHERE type = 'table'")
-            .rows { $0.text(0) }
-        #expect(!definitions.contains { $0.contains(" IN (") || $0.contains(" IN\n") })
-        try expectTheRulesHold(on: connection)
-        try expectTheRulesHold(on: old)
+            // A connection opened before the migration reads the new definitions at its next transaction.
+            #expect(try old.statement(text: "SELECT COUNT(*) FROM outbox").first { $0.int(0) } == 2)
+            #expect(try ephemeralTables(in: Self.writes, on: old) == [0, 0, 0, 0])
+            let connection = try SQLiteConnection(path: path)
+            try connection.execute("PRAGMA foreign_keys = OFF")
+            #expect(try connection.statement(text: "PRAGMA user_version").first { $0.int(0) } == 7)
+            #expect(try connection.statement(text: "PRAGMA integrity_check").first { $0.text(0) } == "ok")
+            #expect(try contents(of: connection) == before)
+            let definitions = try connection.statement(text: "SELECT sql FROM sqlite_schema WHERE type = 'table'")
+                .rows { $0.text(0) }
+            #expect(!definitions.contains { $0.contains(" IN (") || $0.contains(" IN\n") })
+            try expectTheRulesHold(on: connection)
+            try expectTheRulesHold(on: old)
+        }
     }
 
     @Test func aNewDatabaseChecksItsValuesWithoutTemporaryTables() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-migration-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("nudge.sqlite").path
-        _ = try SQLiteStore(path: path)
-        let connection = try SQLiteConnection(path: path)
-        try connection.execute("PRAGMA foreign_keys = OFF")
-        try connection.execute(Self.rows)
-        #expect(try ephemeralTables(in: Self.writes, on: connection) == [0, 0, 0, 0])
-        try expectTheRulesHold(on: connection)
+        try withScratchDatabase { path in
+            _ = try SQLiteStore(path: path)
+            let connection = try SQLiteConnection(path: path)
+            try connection.execute("PRAGMA foreign_keys = OFF")
+            try connection.execute(Self.rows)
+            #expect(try ephemeralTables(in: Self.writes, on: connection) == [0, 0, 0, 0])
+            try expectTheRulesHold(on: connection)
+        }
     }
 
     /// Every listed value is accepted, anything else refused, for each rule.
