@@ -413,7 +413,10 @@ struct SQLiteTransaction: StoreTransaction {
     func finishAttempts(_ attempts: [FinishedAttempt]) throws -> [Bool] {
         var recorded = Set<Int64>()
         var groups: [FinishedAttempt: [Int64]] = [:]
-        for attempt in attempts {
+        // A message listed again gets only its first effect, as one call each would give it (the first ends its
+        // `sending` state).
+        var first = Set<Int64>()
+        for attempt in attempts where first.insert(attempt.messageID).inserted {
             var effect = attempt
             effect.messageID = 0
             groups[effect, default: []].append(attempt.messageID)
@@ -432,7 +435,8 @@ struct SQLiteTransaction: StoreTransaction {
             ]) { $0.int(0) }
             recorded.formUnion(updated)
         }
-        return attempts.map { recorded.contains($0.messageID) }
+        var answered = Set<Int64>()
+        return attempts.map { recorded.contains($0.messageID) && answered.insert($0.messageID).inserted }
     }
 
     func releaseExpiredLeases(now: Date) throws -> [OutboxMessage] {

@@ -40,5 +40,10 @@ enum ValueListChecks {
         }
         // A new schema version makes every connection, this one included, read the definitions again.
         try connection.execute("PRAGMA schema_version = \(version + 1)")
+        // Reading each changed table parses the new definitions: one SQLite refuses fails the migration, which
+        // rolls back and leaves the database as it was.
+        for change in changes {
+            try connection.execute("SELECT * FROM \"\(change.name)\" LIMIT 0")
+        }
     }
 }

@@ -230,9 +230,11 @@ struct StoreConformanceTests {
                 FinishedAttempt(messageID: id["k4"]!, state: .failed, attempts: 2),
                 FinishedAttempt(messageID: id["k3"]!, state: .sent, attempts: 1),
                 FinishedAttempt(messageID: id["k5"]!, state: .dead, attempts: 1),
+                // Listed again: the first effect ended its `sending` state.
+                FinishedAttempt(messageID: id["k1"]!, state: .failed, attempts: 2),
             ])
         }
-        #expect(recorded == [true, true, false, true, true])
+        #expect(recorded == [true, true, false, true, true, false])
         #expect(try store.write { try $0.finishAttempts([]) }.isEmpty)
         let stored = try store.read { tx in try ["k1", "k2", "k3", "k4", "k5"].map { try tx.message(key: $0)! } }
         #expect(stored.map(\.state) == [.sent, .queued, .sent, .sent, .dead])
