@@ -32,20 +32,21 @@ public struct SMTPMessageTransport: MessageTransport {
     }
 
     public func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult {
-        guard let request = request(for: message, now: now) else {
+        let messageID = EmailDocument.messageID(forKey: message.key)
+        guard let request = request(for: message, messageID: messageID, now: now) else {
             return .failed(error: "the message has no email address to send to", permanent: true, retryAfter: nil)
         }
         let response = await loop.perform(request)
-        return SMTPOutcome.classify(response.result, messageID: EmailDocument.messageID(forKey: message.key))
+        return SMTPOutcome.classify(response.result, messageID: messageID)
     }
 
     /// The submission of `message`; nil when it has no usable recipient address.
-    func request(for message: OutboxMessage, now: Date) -> CurlRequest? {
+    func request(for message: OutboxMessage, messageID: String, now: Date) -> CurlRequest? {
         let recipients = message.recipient.addresses.map(EmailDocument.envelopeAddress).filter { !$0.isEmpty }
         guard !recipients.isEmpty else { return nil }
         let document = EmailDocument.build(
-            content: message.content, sender: sender, to: message.recipient, messageKey: message.key, date: now,
-            isMarketing: message.isMarketing)
+            content: message.content, sender: sender, to: message.recipient, messageKey: message.key,
+            messageID: messageID, date: now, isMarketing: message.isMarketing)
         let submission = CurlRequest.SMTP(
             url: settings.url, mailFrom: envelopeSender,
             recipients: recipients, payload: Array(document.utf8), startTLS: settings.startTLS,

@@ -22,6 +22,17 @@ public struct EmailDocument {
     public static func build(
         content: MessageContent, sender: MailAddress, to: Recipient, messageKey: String, date: Date, isMarketing: Bool
     ) -> String {
+        build(
+            content: content, sender: sender, to: to, messageKey: messageKey, messageID: messageID(forKey: messageKey),
+            date: date, isMarketing: isMarketing)
+    }
+
+    /// The same, with the `Message-ID` already made from the key (`messageID(forKey:)`): a transport that reads
+    /// the server's answer needs it too.
+    public static func build(
+        content: MessageContent, sender: MailAddress, to: Recipient, messageKey: String, messageID: String, date: Date,
+        isMarketing: Bool
+    ) -> String {
         var headers: [MailHeader] = []
         func add(_ name: String, _ fill: (inout MailHeader) -> Void) {
             var header = MailHeader(name)
@@ -42,7 +53,7 @@ public struct EmailDocument {
         }
         add("Subject") { $0.appendUnstructured(content.subject ?? "") }
         add("Date") { $0.append(rfc5322Date(date)) }
-        add("Message-ID") { $0.append(messageID(forKey: messageKey)) }
+        add("Message-ID") { $0.append(messageID) }
         add("X-Nudge-Key") { $0.appendUnstructured(messageKey) }
         if isMarketing, let url = content.unsubscribeURL.map(MailHeader.cleanURL), !url.isEmpty {
             add("List-Unsubscribe") { $0.append("<" + url + ">") }
@@ -50,21 +61,39 @@ public struct EmailDocument {
         }
         add("MIME-Version") { $0.append("1.0") }
 
-        let text = part(type: "text/plain", body: content.text)
+        // Written into one string, line by line: each line ends in CRLF.
+        var document = ""
+        document.reserveCapacity(
+            headers.count * 80 + (content.text.utf8.count + (content.html?.utf8.count ?? 0)) * 5 / 4 + 600)
+        func line(_ text: String) {
+            document += text
+            document += "\r\n"
+        }
+
         guard let html = content.html, !html.isEmpty else {
-            let document = (headers.map(\.text) + text).joined(separator: "\r\n")
-            return document.hasSuffix("\r\n") ? document : document + "\r\n"
+            for header in headers { header.lines.forEach(line) }
+            startPart(type: "text/plain", line)
+            document += QuotedPrintable.encode(content.text)
+            if !document.hasSuffix("\r\n") { document += "\r\n" }
+            return document
         }
         let boundary = "=_nudge_" + String(SHA256.hex("boundary:" + messageKey).prefix(24))
         add("Content-Type") {
             $0.append("multipart/alternative;")
             $0.append("boundary=\"\(boundary)\"")
         }
-        let htmlPart = part(type: "text/html", body: withPreheader(content.preheader, html))
-        var lines = headers.map(\.text)
-        lines += ["", "This is a multi-part message in MIME format.", "", "--" + boundary]
-        lines += text + ["--" + boundary] + htmlPart + ["--" + boundary + "--"]
-        return lines.joined(separator: "\r\n") + "\r\n"
+        for header in headers { header.lines.forEach(line) }
+        line("")
+        line("This is a multi-part message in MIME format.")
+        line("")
+        line("--" + boundary)
+        startPart(type: "text/plain", line)
+        line(QuotedPrintable.encode(content.text))
+        line("--" + boundary)
+        startPart(type: "text/html", line)
+        line(QuotedPrintable.encode(withPreheader(content.preheader, html)))
+        line("--" + boundary + "--")
+        return document
     }
 
     /// An address for the SMTP envelope (`MAIL FROM`, `RCPT TO`), the same as the headers carry: whitespace,
@@ -104,12 +133,11 @@ public struct EmailDocument {
             + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) +0000"
     }
 
-    /// The header lines, blank line and body of one quoted-printable UTF-8 part.
-    private static func part(type: String, body: String) -> [String] {
-        [
-            "Content-Type: \(type); charset=UTF-8", "Content-Transfer-Encoding: quoted-printable", "",
-            QuotedPrintable.encode(body),
-        ]
+    /// The header lines and blank line that start one quoted-printable UTF-8 part; its encoded body follows.
+    private static func startPart(type: String, _ line: (String) -> Void) {
+        line("Content-Type: \(type); charset=UTF-8")
+        line("Content-Transfer-Encoding: quoted-printable")
+        line("")
     }
 
     /// The preheader in a hidden block right after `<body …>` (or at the start), where mail clients take the

@@ -9,14 +9,12 @@ struct MailHeader {
     static let encodedWordLimit = 75
     private static let encodedWordOverhead = "=?UTF-8?B??=".utf8.count
 
+    /// The field's lines: the first starts with the name, the others (folded) with a space.
     private(set) var lines: [String]
 
     init(_ name: String) {
         lines = [name + ":"]
     }
-
-    /// The field as text, lines joined by CRLF, without a final line break.
-    var text: String { lines.joined(separator: "\r\n") }
 
     /// Appends `token` after a space, folding before it when it does not fit on the current line.
     mutating func append(_ token: String) {
