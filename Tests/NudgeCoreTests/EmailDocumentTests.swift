@@ -122,6 +122,36 @@ struct EmailDocumentTests {
         EmailDocument.build(content: content, from: from, to: to, messageKey: key, date: date, isMarketing: isMarketing)
     }
 
+    /// The whole layout, byte for byte, of a plain-text and a multipart message: header order, the blank lines, the
+    /// parts and the closing boundary.
+    @Test func layoutOfBothShapesIsExact() {
+        let from = "Shop <shop@example.vn>"
+        let plain = EmailDocument.build(
+            content: MessageContent(subject: "Hello", text: "Hi Lan,\nbye"), from: from,
+            to: Recipient(addresses: ["lan@example.vn"], name: "Lan"), messageKey: "k/1", date: Self.date,
+            isMarketing: false)
+        let headers =
+            "Subject: Hello\r\nDate: Fri, 27 Nov 2026 03:00:00 +0000\r\n"
+            + "Message-ID: <860989f0929ae9d00a38cdc86a1d8b36@nudge>\r\nX-Nudge-Key: k/1\r\nMIME-Version: 1.0\r\n"
+        #expect(
+            plain == "From: \"Shop\" <shop@example.vn>\r\nTo: \"Lan\" <lan@example.vn>\r\n" + headers
+                + "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + "Hi Lan,\r\nbye\r\n")
+
+        let multipart = EmailDocument.build(
+            content: MessageContent(subject: "Hello", html: "<p>Hi</p>", text: "Hi\n"), from: from,
+            to: Recipient(addresses: ["lan@example.vn"]), messageKey: "k/1", date: Self.date, isMarketing: false)
+        let boundary = "=_nudge_e329b945a029f9f5462550a5"
+        let partHeaders = "charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+        #expect(
+            multipart == "From: \"Shop\" <shop@example.vn>\r\nTo: <lan@example.vn>\r\n" + headers
+                + "Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"\r\n\r\n"
+                + "This is a multi-part message in MIME format.\r\n\r\n"
+                + "--\(boundary)\r\nContent-Type: text/plain; \(partHeaders)Hi\r\n\r\n"
+                + "--\(boundary)\r\nContent-Type: text/html; \(partHeaders)<p>Hi</p>\r\n"
+                + "--\(boundary)--\r\n")
+    }
+
     @Test func vietnameseSubjectRoundTrips() throws {
         let raw = Self.build()
         let email = try ParsedEmail(raw)
