@@ -224,9 +224,11 @@ final class Statement {
         while try step() {}
     }
 
-    /// Every row, read by `row`.
+    /// Every row, read by `row`. The statement is reset however the read ends, so that a row that cannot be read
+    /// leaves no read transaction open behind it.
     func rows<T>(_ values: [SQLValue] = [], _ row: (Statement) throws -> T) throws -> [T] {
         try bind(values)
+        defer { sqlite3_reset(raw) }
         var result: [T] = []
         while try step() { result.append(try row(self)) }
         return result

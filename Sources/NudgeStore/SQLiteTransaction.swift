@@ -197,19 +197,19 @@ struct SQLiteTransaction: StoreTransaction {
     ) throws {
         guard !types.isEmpty else { return }
         let placeholders = (0..<types.count).map { "?\($0 + 3)" }.joined(separator: ", ")
-        let statement = try db.statement(
+        try db.statement(
             text: """
             SELECT customer_id, id, type, timestamp, properties FROM events
             WHERE customer_id IN (SELECT customer_id FROM enrollments WHERE campaign = ?1) AND timestamp <= ?2
                 AND type IN (\(placeholders))
             ORDER BY customer_id, timestamp, seq
             """
-        ).bind([.text(campaign), .from(through)] + types.map { .text($0) })
-        while try statement.step() {
+        ).scan([.text(campaign), .from(through)] + types.map { .text($0) }) { row in
             try body(
                 Event(
-                    id: statement.optionalText(1), type: statement.text(2), customerID: statement.text(0),
-                    timestamp: statement.date(3), properties: StoredJSON.decodeMap(statement.text(4))))
+                    id: row.optionalText(1), type: row.text(2), customerID: row.text(0), timestamp: row.date(3),
+                    properties: StoredJSON.decodeMap(row.text(4))))
+            return true
         }
     }
 
