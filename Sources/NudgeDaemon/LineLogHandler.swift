@@ -26,7 +26,7 @@ public struct LineLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var fields = event.metadata ?? [:]
         if !metadata.isEmpty { fields.merge(metadata) { extra, _ in extra } }
-        let line: String
+        let line: String  // with its line break
         switch format {
         case .logfmt:
             // Built by appending into one buffer: a busy channel logs a line per message.
@@ -43,6 +43,7 @@ public struct LineLogHandler: LogHandler {
                 text += "="
                 text += Self.logfmtValue(value.description)
             }
+            text += "\n"
             line = text
         case .json:
             var object: [String: Value] = [
@@ -50,9 +51,9 @@ public struct LineLogHandler: LogHandler {
                 "msg": .string("\(event.message)"), "logger": .string(label),
             ]
             for (key, value) in fields { object[key] = .string("\(value)") }
-            line = StoredJSON.encode(.map(object))
+            line = StoredJSON.encode(.map(object)) + "\n"
         }
-        StandardStream.write(line + "\n")
+        StandardStream.write(line)
     }
 
     static func logfmtValue(_ text: String) -> String {
