@@ -447,11 +447,12 @@ def row(measure, value, target="", ratio=""):
 def main():
     if not os.access(BINARY, os.X_OK):
         sys.exit(f"build the release binary first: swift build -c release ({BINARY} is missing)")
+    # Both folders go when the script ends, however it ends (rounds keep their files until then).
     workdir = tempfile.mkdtemp(prefix="nudge-bench-dispatch-")
-    os.chmod(workdir, 0o755)  # smtp-sink runs as nobody when started as root
     sinks = tempfile.mkdtemp(prefix="nudge-bench-sinks-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
-    os.chmod(sinks, 0o755)
-    atexit.register(shutil.rmtree, sinks, True)
+    for folder in (workdir, sinks):
+        os.chmod(folder, 0o755)  # smtp-sink runs as nobody when started as root
+        atexit.register(shutil.rmtree, folder, True)
     results = {}
     load_before = os.getloadavg()[0]
     if "smtp" in HALVES:
@@ -511,7 +512,6 @@ def main():
             print(f"  other outcomes: {http['others']}")
     print()
     print("ratio column: the measured ratio against its target (above 1 meets it)")
-    shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
