@@ -61,7 +61,8 @@ bench-ingest: deps
 	python3 Benchmarks/bench-ingest.py
 
 # Not a test: how fast the release daemon empties its outbox to Postfix's smtp-sink (and, with the http transport,
-# to the nginx sink), against smtp-source and wrk measured in the same run (prints a table).
+# to the nginx sink), against smtp-source and wrk, and against bare libcurl (Benchmarks/curl-floor), measured in the
+# same run (prints a table).
 bench-dispatch: deps peer-deps
 	$(SWIFT) build -c release --product nudge
 	python3 Benchmarks/bench-dispatch.py

@@ -8,6 +8,10 @@ transport exists in this build): N push messages to the nginx sink over `http` a
 with 16 connections posting the same body to an identical nginx sink. Target ratios nudge/reference: 0.5 for
 email, 0.4 for HTTP.
 
+Each round also runs the floor: bare libcurl (Benchmarks/curl-floor, C) sending the same count with the daemon's own
+thread layout (16 threads of one SMTP transfer each; 2 threads sharing 16 HTTP transfers) to another fresh sink.
+It shows how much of the gap to the reference is libcurl's and how much is the daemon's own work.
+
 Only the dispatch phase is timed. Filling: the daemon runs on the workspace with the channel on the `file`
 transport at `rate: 1/h`, so that it renders all N+1 messages into its outbox (customers over the API, signups
 in NDJSON batches, a campaign that sends at once) but lets only the first out, to a file. It is stopped with
@@ -43,6 +47,8 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 HALVES = os.environ.get("BENCH_HALVES", "smtp,http").split(",")
 TOKEN = "bench-token-0123456789abcdef"
 API_CONNECTIONS = 4
+# The daemon's loop threads for an http channel (HTTPMessageTransport's lane); the floor uses as many.
+HTTP_THREADS = 2
 SIGNUP_BATCH = 500
 
 
@@ -262,6 +268,34 @@ def timed(argv):
     return elapsed, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), run.stdout
 
 
+FLOOR_SOURCES = os.path.join(ROOT, "Benchmarks", "curl-floor")
+
+
+def build_floor(name, workdir):
+    """Compiles Benchmarks/curl-floor/<name>.c against the system libcurl; returns the program's path."""
+    program = os.path.join(workdir, name)
+    compiler = shutil.which("cc") or shutil.which("clang")  # the Swift toolchain brings clang
+    if not compiler:
+        sys.exit("no C compiler (cc or clang) to build the bare-libcurl floor")
+    run = subprocess.run([compiler, "-O2", "-o", program, os.path.join(FLOOR_SOURCES, name + ".c"), "-lcurl", "-lpthread"],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(f"cannot build {name}:\n{run.stdout}{run.stderr}")
+    return program
+
+
+def floor(program, port, count, threads, env):
+    """Runs a bare-libcurl program at the benchmark's concurrency; returns its rate and CPU seconds."""
+    started = time.perf_counter()
+    run = subprocess.run([program, str(port), str(count), str(CONCURRENCY), str(threads)], capture_output=True,
+                         text=True, env={**os.environ, **env})
+    if run.returncode != 0:
+        sys.exit(f"{os.path.basename(program)} failed ({run.returncode}):\n{run.stdout}{run.stderr}")
+    figures = dict(field.split("=") for field in run.stdout.split())
+    return {"floor_rate": float(figures["rate"]),
+            "floor_cpu": float(figures["cpu_us_per_transfer"]) * count / 1e6, "floor_wall": time.perf_counter() - started}
+
+
 def files_in(folder):
     return [os.path.join(folder, name) for name in os.listdir(folder)]
 
@@ -330,7 +364,8 @@ def summarize(rounds):
     ratios = [r["rate"] / r["ref_rate"] for r in rounds]
     chosen = sorted(zip(ratios, range(len(rounds))))[len(rounds) // 2][1]
     return {**rounds[chosen], "ratios": ratios, "rates": [r["rate"] for r in rounds],
-            "ref_rates": [r["ref_rate"] for r in rounds], "rss": max(r["rss"] for r in rounds)}
+            "ref_rates": [r["ref_rate"] for r in rounds], "floor_rates": [r["floor_rate"] for r in rounds],
+            "rss": max(r["rss"] for r in rounds)}
 
 
 def smtp_half(workdir, sinks):
@@ -341,6 +376,7 @@ def smtp_half(workdir, sinks):
     filler = Daemon(template, "  email: {transport: file, dir: ./held, rate: 1/h}\n")
     filled = fill(filler, "email", count,
                   lambda i: {"email": f"c{i}@example.vn", "attributes": {"name": f"Khách {i}"}})
+    smtp_floor = build_floor("smtp-floor", workdir)
     rounds = []
     for number in range(ROUNDS):
         ws = os.path.join(workdir, f"smtp-{number}")
@@ -372,8 +408,22 @@ def smtp_half(workdir, sinks):
         ref_size = sum(os.path.getsize(p) for p in ref_received) // max(1, len(ref_received))
         if len(ref_received) != MESSAGES:
             sys.exit(f"smtp-source delivered {len(ref_received)} messages, expected {MESSAGES}")
+
+        floor_sink = Peer("smtp-sink.sh", sinks, f"smtp-sink-floor-{number}")
+        try:
+            # The floor's message is written to the size of nudge's as the sink stored it, less the headers
+            # smtp-sink prepends (as for smtp-source, about 200 bytes).
+            bare = floor(smtp_floor, floor_sink.port, MESSAGES, CONCURRENCY,
+                         {"FLOOR_MESSAGE_SIZE": str(max(1000, size - 200))})
+        finally:
+            floor_sink.stop()
+        floor_received = files_in(os.path.join(floor_sink.dir, "mail"))
+        if len(floor_received) != MESSAGES:
+            sys.exit(f"smtp-floor delivered {len(floor_received)} messages, expected {MESSAGES}")
+        floor_size = sum(os.path.getsize(p) for p in floor_received) // len(floor_received)
         rounds.append({**result, "size": size, "ref_rate": MESSAGES / elapsed, "ref_cpu": ref_cpu,
-                       "ref_size": ref_size, "sink_cpu": sink_cpu, "ref_sink_cpu": ref_sink_cpu})
+                       "ref_size": ref_size, "sink_cpu": sink_cpu, "ref_sink_cpu": ref_sink_cpu, **bare,
+                       "floor_size": floor_size})
     return {**summarize(rounds), "filled": filled}
 
 
@@ -400,6 +450,7 @@ def http_half(workdir):
     filled = fill(filler, "push", count, lambda i: {
         "push_tokens": [f"token-{i:06d}-abcdefghijklmnopqrstuvwxyz"], "consent": {"push": True},
         "attributes": {"name": f"Khách {i}"}})
+    http_floor = build_floor("http-floor", workdir)
     rounds = []
     for number in range(ROUNDS):
         ws = os.path.join(workdir, f"http-{number}")
@@ -435,13 +486,20 @@ def http_half(workdir):
         if not match:
             sys.exit("cannot read wrk's rate:\n" + output)
         ref_rate = float(match.group(1))
+
+        floor_sink = Peer("nginx-sink.sh", workdir, f"nginx-floor-{number}")
+        try:
+            bare = floor(http_floor, floor_sink.port, MESSAGES, HTTP_THREADS, {"FLOOR_BODY": body})
+        finally:
+            floor_sink.stop()
         rounds.append({**result, "size": len(body.encode()), "ref_rate": ref_rate, "ref_cpu": ref_cpu,
-                       "ref_count": int(ref_rate * WRK_SECONDS), "sink_cpu": sink_cpu, "ref_sink_cpu": ref_sink_cpu})
+                       "ref_count": int(ref_rate * WRK_SECONDS), "sink_cpu": sink_cpu, "ref_sink_cpu": ref_sink_cpu,
+                       **bare})
     return {**summarize(rounds), "filled": filled}
 
 
 def row(measure, value, target="", ratio=""):
-    print(f"| {measure:<52} | {value:>14} | {target:>10} | {ratio:>7} |")
+    print(f"| {measure:<54} | {value:>17} | {target:>10} | {ratio:>7} |")
 
 
 def main():
@@ -469,8 +527,8 @@ def main():
     print(f"        {ROUNDS} rounds of nudge then the reference, each on a fresh sink; the round with the median "
           f"ratio is shown (load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after)")
     print()
-    print(f"| {'measure':<52} | {'value':>14} | {'target':>10} | {'ratio':>7} |")
-    print(f"|{'-' * 54}|{'-' * 16}|{'-' * 12}|{'-' * 9}|")
+    print(f"| {'measure':<54} | {'value':>17} | {'target':>10} | {'ratio':>7} |")
+    print(f"|{'-' * 56}|{'-' * 19}|{'-' * 12}|{'-' * 9}|")
     smtp = results.get("smtp")
     if smtp:
         ratio = smtp["rate"] / smtp["ref_rate"]
@@ -478,15 +536,21 @@ def main():
         row(f"email: smtp-source -s {CONCURRENCY} -d → smtp-sink, messages/s", f"{smtp['ref_rate']:,.0f}")
         row("email: ratio nudge / smtp-source", f"{ratio:.2f}", ">= 0.5", f"{ratio / 0.5:.2f}x")
         row("email: ratio in each round", " ".join(f"{r:.2f}" for r in smtp["ratios"]))
+        row(f"email: bare libcurl, {CONCURRENCY} threads → smtp-sink, msg/s", f"{smtp['floor_rate']:,.0f}")
+        row("email: ratio bare libcurl / smtp-source", f"{smtp['floor_rate'] / smtp['ref_rate']:.2f}")
+        row("email: ratio nudge / bare libcurl", f"{smtp['rate'] / smtp['floor_rate']:.2f}")
+        row("email: bare libcurl messages/s in each round", " ".join(f"{r:.0f}" for r in smtp["floor_rates"]))
         row("email: nudge messages/s in each round", " ".join(f"{r:.0f}" for r in smtp["rates"]))
         row("email: smtp-source messages/s in each round", " ".join(f"{r:.0f}" for r in smtp["ref_rates"]))
         row("email: nudge wall time incl. startup, s", f"{smtp['wall']:.2f}")
         row("email: nudge CPU per message (startup incl.), µs", f"{smtp['cpu'] * 1e6 / MESSAGES:,.0f}")
         row("email: smtp-source CPU per message, µs", f"{smtp['ref_cpu'] * 1e6 / MESSAGES:,.0f}")
+        row("email: bare libcurl CPU per message, µs", f"{smtp['floor_cpu'] * 1e6 / MESSAGES:,.0f}")
         row("email: smtp-sink CPU per message (nudge / ref.), µs",
             f"{smtp['sink_cpu'] * 1e6 / MESSAGES:,.0f} / {smtp['ref_sink_cpu'] * 1e6 / MESSAGES:,.0f}")
         row("email: daemon peak RSS (highest round), MB", f"{smtp['rss']:,.1f}")
-        row("email: bytes per message at the sink (nudge / ref.)", f"{smtp['size']:,} / {smtp['ref_size']:,}")
+        row("email: bytes per message at sink (nudge/ref./libcurl)",
+            f"{smtp['size']:,}/{smtp['ref_size']:,}/{smtp['floor_size']:,}")
         row("email: filling the outbox (not timed above), s", f"{smtp['filled']:.1f}")
         if smtp["others"]:
             print(f"  other outcomes: {smtp['others']}")
@@ -500,11 +564,16 @@ def main():
         row(f"http: wrk -t2 -c{CONCURRENCY} ({WRK_SECONDS} s) → nginx sink, requests/s", f"{http['ref_rate']:,.0f}")
         row("http: ratio nudge / wrk", f"{ratio:.2f}", ">= 0.4", f"{ratio / 0.4:.2f}x")
         row("http: ratio in each round", " ".join(f"{r:.2f}" for r in http["ratios"]))
+        row(f"http: bare libcurl, {HTTP_THREADS} threads → nginx sink, req./s", f"{http['floor_rate']:,.0f}")
+        row("http: ratio bare libcurl / wrk", f"{http['floor_rate'] / http['ref_rate']:.2f}")
+        row("http: ratio nudge / bare libcurl", f"{http['rate'] / http['floor_rate']:.2f}")
+        row("http: bare libcurl requests/s in each round", " ".join(f"{r:.0f}" for r in http["floor_rates"]))
         row("http: nudge requests/s in each round", " ".join(f"{r:.0f}" for r in http["rates"]))
         row("http: wrk requests/s in each round", " ".join(f"{r:.0f}" for r in http["ref_rates"]))
         row("http: nudge wall time incl. startup, s", f"{http['wall']:.2f}")
         row("http: nudge CPU per message (startup incl.), µs", f"{http['cpu'] * 1e6 / MESSAGES:,.0f}")
         row("http: wrk CPU per request, µs", f"{http['ref_cpu'] * 1e6 / max(1, http['ref_count']):,.0f}")
+        row("http: bare libcurl CPU per request, µs", f"{http['floor_cpu'] * 1e6 / MESSAGES:,.0f}")
         row("http: daemon peak RSS (highest round), MB", f"{http['rss']:,.1f}")
         row("http: request body bytes", f"{http['size']:,}")
         row("http: filling the outbox (not timed above), s", f"{http['filled']:.1f}")
