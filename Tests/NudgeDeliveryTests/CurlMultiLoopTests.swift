@@ -158,6 +158,42 @@ struct CurlMultiLoopTests {
         await loop.shutdown()
     }
 
+    @Test func aTransferQueuedBehindAFullLaneDoesNotWakeItsThread() async throws {
+        let loop = CurlMultiLoop()
+        // As the dispatcher does: one request running on the lane's only connection, the next one ready behind
+        // it, and a new one submitted each time one ends. The gateway takes 50 ms per answer, so every new one
+        // arrives while the lane is full and needs no wake-up: the loop thread takes it when the running
+        // transfer moves on.
+        try await PeerProcess.with(.httpSink) { peer in
+            let sink = HTTPSink(peer)
+            try await sink.script([], default: ["delay": 0.05])
+            let transport = HTTPMessageTransport(
+                settings: HTTPTransport(url: sink.baseURL + "/push", headers: [:], bodyTemplate: nil, tls: TLSSettings()),
+                timeout: 20, concurrency: 1,
+                loop: loop)
+            let perChain = 10
+            let results = await withTaskGroup(of: [DeliveryResult].self) { group in
+                for chain in 0..<2 {
+                    group.addTask {
+                        var results: [DeliveryResult] = []
+                        for index in 0..<perChain {
+                            let message = HTTPTransportTests.message(key: "full-lane/push/c\(chain)-\(index)/1")
+                            results.append(await transport.deliver(message, now: HTTPTransportTests.now))
+                        }
+                        return results
+                    }
+                }
+                return await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(results.count == 2 * perChain)
+            #expect(results.allSatisfy { $0.failure == nil }, "\(results.compactMap(\.failure).prefix(3))")
+            // The first request wakes the idle thread, and the second may too, before the thread has seen that its
+            // lane is full; a wake-up per request would make 20.
+            #expect(loop.statistics.wakeUps <= 3, "\(loop.statistics)")
+        }
+        await loop.shutdown()
+    }
+
     @Test func connectionsWaitForTheirAnswerToTheEndOfDataSideBySide() async throws {
         let loop = CurlMultiLoop()
         // smtp-sink answers the end of each message's data after 4 s. libcurl waits for that answer inside its

@@ -32,14 +32,32 @@ final class CurlInbox: @unchecked Sendable {
     private var counters = CurlMultiLoop.Statistics()
     private var ended = false
     private var endWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Whether the loop, when it last went to sleep, could have started a new job at once. When it could not
+    /// (its lane was full), a new job needs no wake-up: the loop takes its jobs each time it wakes, and it wakes
+    /// at the latest when a running transfer moves on, which is what makes room.
+    private var loopHasRoom = true
 
-    /// Queues a job and wakes the loop; false (nothing queued) once the loop is closing. Only the first job
-    /// since the loop last took its jobs wakes it (a syscall each): that wake-up makes it take all of them.
+    /// Queues a job and wakes the loop; false (nothing queued) once the loop is closing. A wake-up costs the
+    /// loop a syscall and a trip through its thread, so only a job the loop could start at once makes one, and
+    /// only the first since the loop last took its jobs: that wake-up makes it take all of them.
     func submit(_ job: CurlJob) -> Bool {
         lock.withLock {
             guard !closed else { return false }
             jobs.append(job)
-            if jobs.count == 1, let multi { curl_multi_wakeup(multi) }
+            if jobs.count == 1, loopHasRoom, let multi {
+                curl_multi_wakeup(multi)
+                counters.wakeUps += 1
+            }
+            return true
+        }
+    }
+
+    /// The loop thread, before it sleeps: whether it may (false when it has room and jobs came meanwhile, to
+    /// take them first), noting for `submit` whether a new job could start at once.
+    func maySleep(hasRoom: Bool) -> Bool {
+        lock.withLock {
+            if closed || (hasRoom && !jobs.isEmpty) { return false }
+            loopHasRoom = hasRoom
             return true
         }
     }

@@ -32,6 +32,8 @@ public final class CurlMultiLoop: Sendable {
         public var transfers = 0
         /// Connections those transfers opened; fewer than `transfers` when connections were reused.
         public var connectionsOpened = 0
+        /// Times a new transfer woke a loop thread from its sleep.
+        public var wakeUps = 0
     }
 
     private let options: Options
@@ -76,6 +78,7 @@ public final class CurlMultiLoop: Sendable {
             let counted = inbox.statistics
             total.transfers += counted.transfers
             total.connectionsOpened += counted.connectionsOpened
+            total.wakeUps += counted.wakeUps
         }
     }
 

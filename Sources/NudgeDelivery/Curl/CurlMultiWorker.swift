@@ -18,8 +18,20 @@ final class CurlMultiWorker {
     private var startedSincePerform = false
 
     private final class LaneState {
+        /// The most transfers of the lane this thread runs at once.
+        let limit: Int
         var running = 0
         var waiting = FIFO<CurlJob>()
+
+        init(limit: Int) {
+            self.limit = limit
+        }
+    }
+
+    /// Whether a job submitted now could start at once: the jobs of a lane this thread runs at its limit wait
+    /// for a running one to end. (A thread runs one slot of one lane, or only jobs without a lane.)
+    private var hasRoom: Bool {
+        lanes.values.allSatisfy { $0.running < $0.limit }
     }
 
     /// The longest `curl_multi_poll` sleeps when nothing happens; `perform` and `shutdown` wake it earlier.
@@ -60,7 +72,7 @@ final class CurlMultiWorker {
             _ = curl_multi_perform(multi, &running)
             collectFinished()
             // A transfer a lane started as another ended runs at once, not after the next poll.
-            if startedSincePerform { continue }
+            if startedSincePerform || !inbox.maySleep(hasRoom: hasRoom) { continue }
             _ = curl_multi_poll(multi, nil, 0, Self.pollMilliseconds, nil)
         }
     }
@@ -72,23 +84,23 @@ final class CurlMultiWorker {
             return
         }
         let id = ObjectIdentifier(lane)
-        let state = lanes[id] ?? LaneState()
+        let state = lanes[id] ?? LaneState(limit: lane.limit(forSlot: job.slot))
         lanes[id] = state
-        if state.running >= lane.limit(forSlot: job.slot) {
+        if state.running >= state.limit {
             state.waiting.push(job)
             return
         }
         state.running += 1
-        if !start(job) { laneFreed(lane, slot: job.slot) }
+        if !start(job) { laneFreed(lane) }
     }
 
     /// A transfer of `lane` ended (or never started): the next waiting one takes its place. (A worker runs one
     /// slot of a lane: every job of the lane it gets has the same slot.)
-    private func laneFreed(_ lane: CurlLane, slot: Int) {
+    private func laneFreed(_ lane: CurlLane) {
         let id = ObjectIdentifier(lane)
         guard let state = lanes[id] else { return }
         state.running -= 1
-        while state.running < lane.limit(forSlot: slot), let next = state.waiting.pop() {
+        while state.running < state.limit, let next = state.waiting.pop() {
             state.running += 1
             if !start(next) { state.running -= 1 }
         }
@@ -143,7 +155,7 @@ final class CurlMultiWorker {
         inbox.count(transferOpening: connects)
         transfer.job.answer(
             CurlResponse(result: result, totalTime: TimeInterval(microseconds) / 1_000_000, newConnections: connects))
-        if let lane = transfer.job.request.lane { laneFreed(lane, slot: transfer.job.slot) }
+        if let lane = transfer.job.request.lane { laneFreed(lane) }
     }
 
     /// Fails the transfers in flight, then frees the handles and the multi handle.
