@@ -160,36 +160,35 @@ struct CurlMultiLoopTests {
 
     @Test func aTransferQueuedBehindAFullLaneDoesNotWakeItsThread() async throws {
         let loop = CurlMultiLoop()
-        // As the dispatcher does: one request running on the lane's only connection, the next one ready behind
-        // it, and a new one submitted each time one ends. The gateway takes 50 ms per answer, so every new one
-        // arrives while the lane is full and needs no wake-up: the loop thread takes it when the running
-        // transfer moves on.
+        // A lane of one connection whose gateway holds the first request for 3 s: the requests submitted
+        // meanwhile can only wait, so none of them wakes the loop thread (a syscall and a trip through the thread
+        // each); it takes them when the first one ends.
         try await PeerProcess.with(.httpSink) { peer in
             let sink = HTTPSink(peer)
-            try await sink.script([], default: ["delay": 0.05])
+            try await sink.script([["delay": 3]])
             let transport = HTTPMessageTransport(
                 settings: HTTPTransport(url: sink.baseURL + "/push", headers: [:], bodyTemplate: nil, tls: TLSSettings()),
-                timeout: 20, concurrency: 1,
-                loop: loop)
-            let perChain = 10
-            let results = await withTaskGroup(of: [DeliveryResult].self) { group in
-                for chain in 0..<2 {
-                    group.addTask {
-                        var results: [DeliveryResult] = []
-                        for index in 0..<perChain {
-                            let message = HTTPTransportTests.message(key: "full-lane/push/c\(chain)-\(index)/1")
-                            results.append(await transport.deliver(message, now: HTTPTransportTests.now))
-                        }
-                        return results
-                    }
-                }
-                return await group.reduce(into: []) { $0 += $1 }
+                timeout: 20, concurrency: 1, loop: loop)
+            func send(_ name: String) async -> DeliveryResult {
+                await transport.deliver(
+                    HTTPTransportTests.message(key: "full-lane/push/\(name)/1"), now: HTTPTransportTests.now)
             }
-            #expect(results.count == 2 * perChain)
-            #expect(results.allSatisfy { $0.failure == nil }, "\(results.compactMap(\.failure).prefix(3))")
-            // The first request wakes the idle thread, and the second may too, before the thread has seen that its
-            // lane is full; a wake-up per request would make 20.
-            #expect(loop.statistics.wakeUps <= 3, "\(loop.statistics)")
+            let first = Task { await send("first") }
+            try await Polling.until(10, "the first request at the gateway") { try await sink.requests().count == 1 }
+            try await Polling.until(10, "the loop thread asleep with its lane full") {
+                loop.statistics.fullLaneSleeps > 0
+            }
+            // The first one woke the thread, unless the thread, just started, had not gone to sleep yet.
+            let wakeUpsBefore = loop.statistics.wakeUps
+            #expect(wakeUpsBefore <= 1, "\(loop.statistics)")
+            let waiting = await withTaskGroup(of: DeliveryResult.self) { group in
+                for index in 0..<5 { group.addTask { await send("waiting-\(index)") } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(await first.value.failure == nil)
+            #expect(waiting.count == 5 && waiting.allSatisfy { $0.failure == nil }, "\(waiting)")
+            #expect(loop.statistics.wakeUps == wakeUpsBefore, "\(loop.statistics)")
+            #expect(try await sink.requests().count == 6)
         }
         await loop.shutdown()
     }

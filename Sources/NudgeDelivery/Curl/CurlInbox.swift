@@ -33,8 +33,8 @@ final class CurlInbox: @unchecked Sendable {
     private var ended = false
     private var endWaiters: [CheckedContinuation<Void, Never>] = []
     /// Whether the loop, when it last went to sleep, could have started a new job at once. When it could not
-    /// (its lane was full), a new job needs no wake-up: the loop takes its jobs each time it wakes, and it wakes
-    /// at the latest when a running transfer moves on, which is what makes room.
+    /// (its lane was full), a new job needs no wake-up: room comes only when a running transfer ends, which
+    /// wakes the loop, and the loop takes its jobs each time it wakes.
     private var loopHasRoom = true
 
     /// Queues a job and wakes the loop; false (nothing queued) once the loop is closing. A wake-up costs the
@@ -58,6 +58,7 @@ final class CurlInbox: @unchecked Sendable {
         lock.withLock {
             if closed || (hasRoom && !jobs.isEmpty) { return false }
             loopHasRoom = hasRoom
+            if !hasRoom { counters.fullLaneSleeps += 1 }
             return true
         }
     }

@@ -34,6 +34,9 @@ public final class CurlMultiLoop: Sendable {
         public var connectionsOpened = 0
         /// Times a new transfer woke a loop thread from its sleep.
         public var wakeUps = 0
+        /// Times a loop thread went to sleep with its lane's every connection busy (new transfers then wait
+        /// without waking it).
+        public var fullLaneSleeps = 0
     }
 
     private let options: Options
@@ -79,6 +82,7 @@ public final class CurlMultiLoop: Sendable {
             total.transfers += counted.transfers
             total.connectionsOpened += counted.connectionsOpened
             total.wakeUps += counted.wakeUps
+            total.fullLaneSleeps += counted.fullLaneSleeps
         }
     }
 
