@@ -296,6 +296,14 @@ def floor(program, port, count, threads, env):
             "floor_cpu": float(figures["cpu_us_per_transfer"]) * count / 1e6, "floor_wall": time.perf_counter() - started}
 
 
+def stored_mail(sink, sender):
+    """The average size of the messages an smtp-sink stored; exits unless `sender` delivered every one."""
+    received = files_in(os.path.join(sink.dir, "mail"))
+    if len(received) != MESSAGES:
+        sys.exit(f"{sender} delivered {len(received)} messages to smtp-sink, expected {MESSAGES}")
+    return sum(os.path.getsize(p) for p in received) // len(received)
+
+
 def files_in(folder):
     return [os.path.join(folder, name) for name in os.listdir(folder)]
 
@@ -390,10 +398,7 @@ def smtp_half(workdir, sinks):
             sink_cpu = cpu_seconds(sink.pid())
         finally:
             sink.stop()
-        received = files_in(os.path.join(sink.dir, "mail"))
-        if len(received) != MESSAGES:
-            sys.exit(f"smtp-sink received {len(received)} messages, expected {MESSAGES}")
-        size = sum(os.path.getsize(p) for p in received) // len(received)
+        size = stored_mail(sink, "nudge")
 
         reference_sink = Peer("smtp-sink.sh", sinks, f"smtp-sink-reference-{number}")
         try:
@@ -404,10 +409,7 @@ def smtp_half(workdir, sinks):
             ref_sink_cpu = cpu_seconds(reference_sink.pid())
         finally:
             reference_sink.stop()
-        ref_received = files_in(os.path.join(reference_sink.dir, "mail"))
-        ref_size = sum(os.path.getsize(p) for p in ref_received) // max(1, len(ref_received))
-        if len(ref_received) != MESSAGES:
-            sys.exit(f"smtp-source delivered {len(ref_received)} messages, expected {MESSAGES}")
+        ref_size = stored_mail(reference_sink, "smtp-source")
 
         floor_sink = Peer("smtp-sink.sh", sinks, f"smtp-sink-floor-{number}")
         try:
@@ -417,10 +419,7 @@ def smtp_half(workdir, sinks):
                          {"FLOOR_MESSAGE_SIZE": str(max(1000, size - 200))})
         finally:
             floor_sink.stop()
-        floor_received = files_in(os.path.join(floor_sink.dir, "mail"))
-        if len(floor_received) != MESSAGES:
-            sys.exit(f"smtp-floor delivered {len(floor_received)} messages, expected {MESSAGES}")
-        floor_size = sum(os.path.getsize(p) for p in floor_received) // len(floor_received)
+        floor_size = stored_mail(floor_sink, "bare libcurl")
         rounds.append({**result, "size": size, "ref_rate": MESSAGES / elapsed, "ref_cpu": ref_cpu,
                        "ref_size": ref_size, "sink_cpu": sink_cpu, "ref_sink_cpu": ref_sink_cpu, **bare,
                        "floor_size": floor_size})

@@ -104,19 +104,15 @@ def reference(events, workdir):
     return time.perf_counter() - start
 
 
-def main():
-    if not os.access(BINARY, os.X_OK):
-        sys.exit(f"build the release binary first: swift build -c release ({BINARY} is missing)")
-    rng = random.Random(42)
-    events = make_events(rng)
-    bodies = batches(events)
-    workdir = tempfile.mkdtemp(prefix="nudge-bench-")
+def measure_daemon(events, workdir):
+    """Posts `events` to the release daemon started on `workdir` (stopped after); returns the seconds it took, the
+    daemon's CPU seconds meanwhile, and its RSS in MB when idle and at its peak. Its database stays in `workdir`."""
     port = free_port()
     proc = run_daemon(workdir, port)
     try:
         idle_rss = peak_rss_mb(proc.pid)
         cpu_before = cpu_seconds(proc.pid)
-        elapsed, errors = post_all(port, bodies)
+        elapsed, errors = post_all(port, batches(events))
         cpu = cpu_seconds(proc.pid) - cpu_before
         rss = peak_rss_mb(proc.pid)
     finally:
@@ -124,6 +120,16 @@ def main():
         proc.wait(timeout=30)
     if errors:
         sys.exit(f"{len(errors)} batches were refused, first: {errors[0]}")
+    return elapsed, cpu, idle_rss, rss
+
+
+def main():
+    if not os.access(BINARY, os.X_OK):
+        sys.exit(f"build the release binary first: swift build -c release ({BINARY} is missing)")
+    rng = random.Random(42)
+    events = make_events(rng)
+    workdir = tempfile.mkdtemp(prefix="nudge-bench-")
+    elapsed, cpu, idle_rss, rss = measure_daemon(events, workdir)
     ref = reference(events, workdir)
     rate = len(events) / elapsed
     ref_rate = len(events) / ref

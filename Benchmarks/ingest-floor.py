@@ -512,26 +512,10 @@ def run_once(schema, events, warm_events, timed_groups, label):
 
 def run_nudge(events):
     bench.BINARY = nudge_binary()
-    bodies = bench.batches(events)
     workdir = tempfile.mkdtemp(prefix="ingestfloor-nudge-", dir="/tmp")
-    proc = bench.run_daemon(workdir, free_port())
-    try:
-        cpu0 = cpu_seconds(proc.pid)
-        elapsed, errors = bench.post_all(proc_port(workdir), bodies)
-        cpu = cpu_seconds(proc.pid) - cpu0
-        rss = peak_rss_mb(proc.pid)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
-    if errors:
-        sys.exit(f"nudge refused {len(errors)} batches, first: {errors[0]}")
+    elapsed, cpu, _, rss = bench.measure_daemon(events, workdir)
     return dict(rate=len(events) / elapsed, cpu_ms=cpu * 1e6 / len(events), rss=rss,
                 path=os.path.join(workdir, "var", "nudge.sqlite"), workdir=workdir)
-
-
-def proc_port(workdir):
-    with open(os.path.join(workdir, "nudge.yml")) as f:
-        return int(next(line for line in f if line.startswith("listen:")).rsplit(":", 1)[1])
 
 
 TABLES = ["customers", "customer_facts", "events", "products", "sku_customers", "co_purchases", "stage_history",
