@@ -160,15 +160,15 @@ struct CurlMultiLoopTests {
 
     @Test func aTransferQueuedBehindAFullLaneDoesNotWakeItsThread() async throws {
         let loop = CurlMultiLoop()
-        // A lane of one connection whose gateway holds the first request for 3 s: the requests submitted
+        // A lane of one connection whose gateway holds the first request for 5 s: the requests submitted
         // meanwhile can only wait, so none of them wakes the loop thread (a syscall and a trip through the thread
         // each); it takes them when the first one ends.
         try await PeerProcess.with(.httpSink) { peer in
             let sink = HTTPSink(peer)
-            try await sink.script([["delay": 3]])
-            let transport = HTTPMessageTransport(
-                settings: HTTPTransport(url: sink.baseURL + "/push", headers: [:], bodyTemplate: nil, tls: TLSSettings()),
-                timeout: 20, concurrency: 1, loop: loop)
+            try await sink.script([["delay": 5]])
+            let settings = HTTPTransport(
+                url: sink.baseURL + "/push", headers: [:], bodyTemplate: nil, tls: TLSSettings())
+            let transport = HTTPMessageTransport(settings: settings, timeout: 20, concurrency: 1, loop: loop)
             func send(_ name: String) async -> DeliveryResult {
                 await transport.deliver(
                     HTTPTransportTests.message(key: "full-lane/push/\(name)/1"), now: HTTPTransportTests.now)
@@ -178,7 +178,7 @@ struct CurlMultiLoopTests {
             try await Polling.until(10, "the loop thread asleep with its lane full") {
                 loop.statistics.fullLaneSleeps > 0
             }
-            // The first one woke the thread, unless the thread, just started, had not gone to sleep yet.
+            // The first one woke the thread, unless the thread, just started, had not yet attached its multi handle.
             let wakeUpsBefore = loop.statistics.wakeUps
             #expect(wakeUpsBefore <= 1, "\(loop.statistics)")
             let waiting = await withTaskGroup(of: DeliveryResult.self) { group in

@@ -33,13 +33,13 @@ final class CurlInbox: @unchecked Sendable {
     private var ended = false
     private var endWaiters: [CheckedContinuation<Void, Never>] = []
     /// Whether the loop, when it last went to sleep, could have started a new job at once. When it could not
-    /// (its lane was full), a new job needs no wake-up: room comes only when a running transfer ends, which
-    /// wakes the loop, and the loop takes its jobs each time it wakes.
+    /// (its lane was full), a new job needs no wake-up: room appears only on the loop thread (a transfer ends, or
+    /// fails to start), and the loop looks for waiting jobs (`maySleep`) before it sleeps again.
     private var loopHasRoom = true
 
-    /// Queues a job and wakes the loop; false (nothing queued) once the loop is closing. A wake-up costs the
-    /// loop a syscall and a trip through its thread, so only a job the loop could start at once makes one, and
-    /// only the first since the loop last took its jobs: that wake-up makes it take all of them.
+    /// Queues a job, waking the loop only when it went to sleep with room for it; false (nothing queued) once the
+    /// loop is closing. A wake-up costs a syscall and a trip through the loop thread, so only the first job since
+    /// the loop last took its jobs makes one: that wake-up makes it take all of them.
     func submit(_ job: CurlJob) -> Bool {
         lock.withLock {
             guard !closed else { return false }
@@ -52,8 +52,8 @@ final class CurlInbox: @unchecked Sendable {
         }
     }
 
-    /// The loop thread, before it sleeps: whether it may (false when it has room and jobs came meanwhile, to
-    /// take them first), noting for `submit` whether a new job could start at once.
+    /// The loop thread, before it sleeps: whether it may (false once the inbox is closed, or when it has room and
+    /// jobs came meanwhile, to take them first), noting for `submit` whether a new job could start at once.
     func maySleep(hasRoom: Bool) -> Bool {
         lock.withLock {
             if closed || (hasRoom && !jobs.isEmpty) { return false }

@@ -32,10 +32,11 @@ public final class CurlMultiLoop: Sendable {
         public var transfers = 0
         /// Connections those transfers opened; fewer than `transfers` when connections were reused.
         public var connectionsOpened = 0
-        /// Times a new transfer woke a loop thread from its sleep.
+        /// Wake-ups new transfers sent their loop thread (`curl_multi_wakeup`; one that comes while the thread is
+        /// awake makes its next sleep end at once).
         public var wakeUps = 0
-        /// Times a loop thread went to sleep with its lane's every connection busy (new transfers then wait
-        /// without waking it).
+        /// Times a loop thread went to sleep running as many of its lane's transfers as its share of the lane's
+        /// limit allows (new transfers then wait without waking it).
         public var fullLaneSleeps = 0
     }
 

@@ -71,7 +71,8 @@ final class CurlMultiWorker {
             startedSincePerform = false
             _ = curl_multi_perform(multi, &running)
             collectFinished()
-            // A transfer a lane started as another ended runs at once, not after the next poll.
+            // A transfer a lane started as another ended runs at once, not after the next poll; jobs that came while
+            // there was room are taken before sleeping.
             if startedSincePerform || !inbox.maySleep(hasRoom: hasRoom) { continue }
             _ = curl_multi_poll(multi, nil, 0, Self.pollMilliseconds, nil)
         }
