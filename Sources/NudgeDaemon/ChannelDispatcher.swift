@@ -141,7 +141,7 @@ struct ChannelDispatcher: Sendable {
 
     private func attempt(_ message: OutboxMessage) async -> DispatchRecorder.Outcome {
         let started = now()
-        if message.offerHasExpired(at: started), let expiry = message.content.offerExpiresAt {
+        if message.isTooLateToSend(at: started), let expiry = message.content.offerExpiresAt {
             return DispatchRecorder.Outcome(result: .offerExpired(expiry), message: message, latency: 0)
         }
         let result = await transport.deliver(message, now: started)

@@ -53,7 +53,7 @@ enum DispatchRecorder {
                 attempts: attempt, permanent: permanent, settings: retry, now: now, jitter: Double.random(in: 0..<1),
                 retryAfter: retryAfter)
             {
-            case .retry(let at) where message.offerHasExpired(at: at):
+            case .retry(let at) where message.isTooLateToSend(at: at):
                 // The next attempt would come too late for the offer: give up now rather than queue a dead letter.
                 next.state = .failed
                 entry.status = .suppressed
@@ -72,7 +72,7 @@ enum DispatchRecorder {
             entry.attempt = message.attempts
             entry.status = .suppressed
             entry.reason = SuppressionReason.expired.rawValue
-            entry.error = "the offer expired at \(LogTime.format(expiry)) before the message could be sent"
+            entry.error = "the offer expires at \(LogTime.format(expiry)): too late to send the message"
         }
         return (next, entry)
     }

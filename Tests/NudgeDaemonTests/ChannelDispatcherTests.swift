@@ -200,6 +200,26 @@ struct ChannelDispatcherTests {
         #expect(try await harness.count(.sent) == 0)
     }
 
+    @Test func anOfferInItsLastSecondIsNotSentEither() async throws {
+        let harness = try Harness()
+        // Half a second left: a message started now could reach the gateway after the offer ended.
+        let expiry = Date() + 0.5
+        try await harness.enqueueOffer(expiring: expiry, channel: .sms)
+        let transport = GatedTransport(open: true)
+        let stop = StopFlag()
+        let dispatcher = harness.dispatcher(.sms, transport, concurrency: 2)
+        let running = Task { await dispatcher.run(isStopping: { stop.isSet }) }
+
+        #expect(try await eventually { try await harness.count(.suppressed) == 1 })
+        stop.set()
+        dispatcher.wake.signal()
+        await running.value
+        #expect(transport.snapshot.delivered == 0)
+        let entry = try #require(try await harness.log().first)
+        #expect(entry.reason == "expired")
+        #expect(entry.error == "the offer expires at \(LogTime.format(expiry)): too late to send the message")
+    }
+
     @Test func aRetryThatWouldComeAfterTheOfferExpiresEndsTheMessageAtOnce() async throws {
         let harness = try Harness()
         // The first retry would come two to four hours after the failure; the offer ends within one.

@@ -107,6 +107,16 @@ public struct OutboxMessage: Sendable, Hashable {
         content.offerExpiresAt.map { now >= $0 } ?? false
     }
 
+    /// How long before its offer expires a message is no longer started: one started later could reach the
+    /// gateway, and the customer, after the offer ended.
+    public static let sendingMargin: TimeInterval = 1
+
+    /// Whether it is too late to start sending the message at `now`: its offer has expired, or will within
+    /// `sendingMargin`.
+    public func isTooLateToSend(at now: Date) -> Bool {
+        offerHasExpired(at: now + Self.sendingMargin)
+    }
+
     /// The idempotency key of a step's message for one enrollment.
     public static func key(campaign: String, step: String, customerID: String, enrollment: Int64) -> String {
         "\(campaign)/\(step)/\(customerID)/\(enrollment)"

@@ -6,7 +6,8 @@ public enum DeliveryResult: Sendable, Equatable {
     case sent(providerID: String?)
     /// Not accepted. `permanent` failures are not retried; `retryAfter` is the gateway's requested delay.
     case failed(error: String, permanent: Bool, retryAfter: TimeInterval?)
-    /// Not handed to the gateway: the offer in the message expired (at the date given) before it could be sent.
+    /// Not handed to the gateway: the offer in the message expires at the date given, and had expired, or would
+    /// before the message could reach the gateway (`OutboxMessage.sendingMargin`).
     case offerExpired(Date)
 }
 
