@@ -24,7 +24,8 @@ struct ChannelDispatcher: Sendable {
 
     /// What woke the loop.
     private enum Wakeup: Sendable {
-        case finished(DispatchRecorder.Outcome)
+        /// Attempts ended: every outcome the transport had handed over since the last time.
+        case finished([DispatchRecorder.Outcome])
         /// Outcomes written and, when asked for, more messages claimed.
         case stored(claimed: [OutboxMessage], asked: Int)
         case signalled
@@ -41,7 +42,10 @@ struct ChannelDispatcher: Sendable {
         var claimed: [OutboxMessage] = []
         var next = 0
         var finished: [DispatchRecorder.Outcome] = []
+        let mailbox = OutcomeMailbox()
         var inFlight = 0
+        /// Waiting for outcomes; only while attempts are in flight, so it always ends.
+        var collecting = false
         /// A write (and claim) is running; one at a time.
         var storing = false
         /// The last claim came back short: the queue had nothing more due. Claim again only once every claimed
@@ -63,8 +67,16 @@ struct ChannelDispatcher: Sendable {
                     }
                     let message = claimed[next]
                     next += 1
-                    inFlight += 1
-                    group.addTask { .finished(await attempt(message)) }
+                    if let refused = refusal(of: message) {
+                        finished.append(refused)
+                    } else {
+                        inFlight += 1
+                        start(message, into: mailbox)
+                    }
+                }
+                if inFlight > 0, !collecting {
+                    collecting = true
+                    group.addTask { .finished(await mailbox.takeAll()) }
                 }
                 let unstarted = claimed.count - next
                 let claim = !stopping && (queueEmpty ? unstarted == 0 && poked : unstarted <= refillBelow)
@@ -102,9 +114,10 @@ struct ChannelDispatcher: Sendable {
                     }
                 }
                 switch await group.next() {
-                case .finished(let attempt):
-                    inFlight -= 1
-                    finished.append(attempt)
+                case .finished(let outcomes):
+                    collecting = false
+                    inFlight -= outcomes.count
+                    finished += outcomes
                     poked = true
                 case .stored(let more, let asked):
                     storing = false
@@ -139,14 +152,21 @@ struct ChannelDispatcher: Sendable {
     /// for its lease to run out.
     private var refillBelow: Int { rate == nil ? slots : 0 }
 
-    private func attempt(_ message: OutboxMessage) async -> DispatchRecorder.Outcome {
+    /// The outcome of a message that must not be handed to the gateway at all (its offer ends too soon).
+    private func refusal(of message: OutboxMessage) -> DispatchRecorder.Outcome? {
+        guard message.isTooLateToSend(at: now()), let expiry = message.content.offerExpiresAt else { return nil }
+        return DispatchRecorder.Outcome(result: .offerExpired(expiry), message: message, latency: 0)
+    }
+
+    /// Hands `message` to the transport; its outcome arrives in `mailbox`.
+    private func start(_ message: OutboxMessage, into mailbox: OutcomeMailbox) {
         let started = now()
-        if message.isTooLateToSend(at: started), let expiry = message.content.offerExpiresAt {
-            return DispatchRecorder.Outcome(result: .offerExpired(expiry), message: message, latency: 0)
+        transport.start(message, now: started) { [now] result in
+            mailbox.put(
+                DispatchRecorder.Outcome(
+                    result: result, message: message,
+                    latency: Int((now().timeIntervalSince(started) * 1000).rounded())))
         }
-        let result = await transport.deliver(message, now: started)
-        return DispatchRecorder.Outcome(
-            result: result, message: message, latency: Int((now().timeIntervalSince(started) * 1000).rounded()))
     }
 
     /// Writes finished attempts and claims up to `limit` more due messages, in one transaction.

@@ -22,6 +22,11 @@ final class SwappableTransport: MessageTransport, @unchecked Sendable {
         let transport = lock.withLock { current }
         return await transport.deliver(message, now: now)
     }
+
+    func start(_ message: OutboxMessage, now: Date, completion: @escaping @Sendable (DeliveryResult) -> Void) {
+        let transport = lock.withLock { current }
+        transport.start(message, now: now, completion: completion)
+    }
 }
 
 /// The daemon's channel transports, rebuilt from a reloaded configuration. The channels themselves, their

@@ -35,14 +35,20 @@ public struct HTTPMessageTransport: MessageTransport {
     }
 
     public func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult {
-        let request: CurlRequest
-        switch self.request(for: message) {
-        case .success(let built): request = built
-        case .failure(let refusal): return refusal.result
+        await deliverByStarting(message, now: now)
+    }
+
+    /// Builds the request here and now; the answer is classified on the loop thread.
+    public func start(_ message: OutboxMessage, now: Date, completion: @escaping @Sendable (DeliveryResult) -> Void) {
+        switch request(for: message) {
+        case .success(let request):
+            loop.start(request) { response in
+                // An HTTP-date `Retry-After` counts from when the answer came.
+                completion(HTTPOutcome.decide(response.result.gatewayAttempt, now: now + response.totalTime))
+            }
+        case .failure(let refusal):
+            completion(refusal.result)
         }
-        let response = await loop.perform(request)
-        // An HTTP-date `Retry-After` counts from when the answer came.
-        return HTTPOutcome.decide(response.result.gatewayAttempt, now: now + response.totalTime)
     }
 
     /// Why a message cannot be sent at all, as its outcome.

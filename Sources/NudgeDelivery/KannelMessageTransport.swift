@@ -31,14 +31,19 @@ public struct KannelMessageTransport: MessageTransport {
     }
 
     public func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult {
+        await deliverByStarting(message, now: now)
+    }
+
+    /// Builds the request here and now; Kannel's answer is classified on the loop thread.
+    public func start(_ message: OutboxMessage, now: Date, completion: @escaping @Sendable (DeliveryResult) -> Void) {
         let request: CurlRequest
         do throws(KannelRequestError) {
             request = try self.request(for: message)
         } catch {
-            return error.deliveryResult
+            completion(error.deliveryResult)
+            return
         }
-        let response = await loop.perform(request)
-        return KannelOutcome.decide(response.result.gatewayAttempt)
+        loop.start(request) { response in completion(KannelOutcome.decide(response.result.gatewayAttempt)) }
     }
 
     /// The sendsms request for `message`, or why it cannot be sent.

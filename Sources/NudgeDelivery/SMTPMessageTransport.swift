@@ -32,12 +32,17 @@ public struct SMTPMessageTransport: MessageTransport {
     }
 
     public func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult {
+        await deliverByStarting(message, now: now)
+    }
+
+    /// Builds the message here and now; the server's answer is classified on the loop thread.
+    public func start(_ message: OutboxMessage, now: Date, completion: @escaping @Sendable (DeliveryResult) -> Void) {
         let messageID = EmailDocument.messageID(forKey: message.key)
         guard let request = request(for: message, messageID: messageID, now: now) else {
-            return .failed(error: "the message has no email address to send to", permanent: true, retryAfter: nil)
+            completion(.failed(error: "the message has no email address to send to", permanent: true, retryAfter: nil))
+            return
         }
-        let response = await loop.perform(request)
-        return SMTPOutcome.classify(response.result, messageID: messageID)
+        loop.start(request) { response in completion(SMTPOutcome.classify(response.result, messageID: messageID)) }
     }
 
     /// The submission of `message`; nil when it has no usable recipient address.

@@ -115,6 +115,27 @@ private struct FailingTransport: MessageTransport {
     }
 }
 
+/// A transport that answers through `start`'s completion: a third of the messages before `start` returns, the
+/// others later from other threads, one of those two failed for good.
+private struct CallbackTransport: MessageTransport {
+    func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult {
+        await deliverByStarting(message, now: now)
+    }
+
+    func start(_ message: OutboxMessage, now: Date, completion: @escaping @Sendable (DeliveryResult) -> Void) {
+        let index = Int(message.key.split(separator: "-").last ?? "") ?? 0
+        switch index % 3 {
+        case 0: completion(.sent(providerID: "at-once"))
+        case 1: DispatchQueue.global().async { completion(.sent(providerID: "later")) }
+        default:
+            let refused = DeliveryResult.failed(error: "550 no such user", permanent: true, retryAfter: nil)
+            DispatchQueue.global().async { completion(refused) }
+        }
+    }
+
+    var readyAhead: Int { 6 }
+}
+
 /// Polls `condition` until it holds or `seconds` pass.
 private func eventually(within seconds: TimeInterval = 30, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = Date() + seconds
@@ -143,6 +164,26 @@ struct ChannelDispatcherTests {
         stop.set()
         dispatcher.wake.signal()
         await running.value
+        #expect(try await harness.database.read { try $0.earliestMessageDue() } == nil)
+    }
+
+    @Test func outcomesHandedOverAtOnceOrFromOtherThreadsAreEachRecordedOnce() async throws {
+        let harness = try Harness()
+        try await harness.enqueue(300, channel: .email)
+        let stop = StopFlag()
+        let dispatcher = harness.dispatcher(.email, CallbackTransport(), concurrency: 4)
+        let running = Task { await dispatcher.run(isStopping: { stop.isSet }) }
+
+        #expect(try await eventually { try await harness.log().count == 300 })
+        stop.set()
+        dispatcher.wake.signal()
+        await running.value
+        let log = try await harness.log()
+        #expect(log.count == 300)
+        #expect(Set(log.compactMap(\.messageKey)).count == 300)
+        #expect(log.filter { $0.status == .sent }.count == 200)
+        #expect(log.filter { $0.providerID == "at-once" }.count == 100)
+        #expect(log.filter { $0.status == .failed && $0.error == "550 no such user" }.count == 100)
         #expect(try await harness.database.read { try $0.earliestMessageDue() } == nil)
     }
 

@@ -43,9 +43,7 @@ public enum PercentEncoding {
                 bytes.append(byte)
             }
         }
-        // `String(decoding:)` repairs bad bytes silently, so the result is compared with the bytes.
-        let text = String(decoding: bytes, as: UTF8.self)
-        return text.utf8.elementsEqual(bytes) ? text : nil
+        return String(validating: bytes, as: UTF8.self)
     }
 
     /// The name/value pairs of a query string (without the `?`), decoded; nil when one does not decode.

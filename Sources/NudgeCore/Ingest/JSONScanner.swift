@@ -196,10 +196,10 @@ struct JSONScanner {
             switch byte {
             case Byte.quote:
                 position += 1
-                let text = String(decoding: buffer, as: UTF8.self)
                 // ASCII text with escapes is valid UTF-8: a `\u` escape is encoded as such.
-                guard bits < 0x80 || text.utf8.elementsEqual(buffer) else { throw invalidUTF8(at: start) }
-                return text
+                return try buffer.withUnsafeBufferPointer { bytes throws(Failure) in
+                    try text(bytes, at: start, ascii: bits < 0x80)
+                }
             case Byte.backslash:
                 try escape(into: &buffer)
                 run = position
@@ -266,11 +266,11 @@ struct JSONScanner {
         return unit
     }
 
-    /// The string `utf8` spells, refusing invalid UTF-8. `String(decoding:)` is the fast, specialised path but
-    /// repairs bad bytes silently, so anything not known to be ASCII is compared with what it decoded to.
+    /// The string `utf8` spells, refusing invalid UTF-8. Text known to be ASCII needs no validation;
+    /// `String(validating:)` checks the rest in the same pass that copies it.
     private func text(_ utf8: UnsafeBufferPointer<UInt8>, at start: Int, ascii: Bool) throws(Failure) -> String {
-        let text = String(decoding: utf8, as: UTF8.self)
-        guard ascii || text.utf8.elementsEqual(utf8) else { throw invalidUTF8(at: start) }
+        if ascii { return String(decoding: utf8, as: UTF8.self) }
+        guard let text = String(validating: utf8, as: UTF8.self) else { throw invalidUTF8(at: start) }
         return text
     }
 

@@ -14,6 +14,11 @@ public enum DeliveryResult: Sendable, Equatable {
 /// Delivers outbox messages of one channel.
 public protocol MessageTransport: Sendable {
     func deliver(_ message: OutboxMessage, now: Date) async -> DeliveryResult
+    /// Starts delivering `message` and returns without waiting for the gateway; `completion` receives the
+    /// result, exactly once, on whatever thread the transport finishes on (possibly before `start` returns).
+    /// The dispatcher starts messages this way, so that a busy channel hands its results over in batches rather
+    /// than waking a task per message. By default, `deliver` in a task of its own.
+    func start(_ message: OutboxMessage, now: Date, completion: @escaping @Sendable (DeliveryResult) -> Void)
     /// How many deliveries beyond the channel's `concurrency` the dispatcher may have started at once. A transport
     /// that keeps its own connections to `concurrency` and queues the rest (prepared) can start the next the
     /// moment a connection is free; others say 0, and the dispatcher's `concurrency` is theirs.
@@ -22,4 +27,15 @@ public protocol MessageTransport: Sendable {
 
 extension MessageTransport {
     public var readyAhead: Int { 0 }
+
+    public func start(_ message: OutboxMessage, now: Date, completion: @escaping @Sendable (DeliveryResult) -> Void) {
+        Task { completion(await deliver(message, now: now)) }
+    }
+
+    /// `deliver` for a transport whose own way is `start`: waits for its completion.
+    public func deliverByStarting(_ message: OutboxMessage, now: Date) async -> DeliveryResult {
+        await withCheckedContinuation { continuation in
+            start(message, now: now) { continuation.resume(returning: $0) }
+        }
+    }
 }

@@ -5,9 +5,18 @@
 /// Works on bytes straight into the result's storage: every email body goes through here once per delivery.
 enum QuotedPrintable {
     static let maximumLineLength = 76
-    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
     /// Bytes written as themselves: printable ASCII but `=`. Space and tab too, unless they end a line.
-    private static let plain: [Bool] = (0..<256).map { (33...126).contains($0) && $0 != 61 || $0 == 32 || $0 == 9 }
+    @inline(__always)
+    private static func isPlain(_ byte: UInt8) -> Bool {
+        (33...126).contains(byte) && byte != 61 || byte == 32 || byte == 9
+    }
+
+    /// The uppercase hex digit of a value below 16.
+    @inline(__always)
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? 48 + value : 55 + value
+    }
 
     static func encode(_ text: String) -> String {
         var text = text
@@ -46,7 +55,7 @@ enum QuotedPrintable {
         while index < end {
             let byte = bytes[index]
             let isLast = index == end - 1
-            let literal = plain[Int(byte)] && !(isLast && (byte == 32 || byte == 9))
+            let literal = isPlain(byte) && !(isLast && (byte == 32 || byte == 9))
             let length = literal ? 1 : 3
             // The last token of the line may use the full width; others leave room for the soft break's `=`.
             let room = isLast ? maximumLineLength : maximumLineLength - 1
@@ -62,8 +71,8 @@ enum QuotedPrintable {
                 written += 1
             } else {
                 output[written] = 61
-                output[written + 1] = hexDigits[Int(byte >> 4)]
-                output[written + 2] = hexDigits[Int(byte & 0x0f)]
+                output[written + 1] = hexDigit(byte >> 4)
+                output[written + 2] = hexDigit(byte & 0x0f)
                 written += 3
             }
             width += length

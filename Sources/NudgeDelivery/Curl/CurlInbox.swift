@@ -2,17 +2,17 @@ import CCurl
 import Foundation
 import NudgeCore
 
-/// A transfer waiting for the loop thread: its request, the continuation that receives the response and, for a
-/// lane's transfer, which of the lane's threads runs it.
+/// A transfer waiting for the loop thread: its request, what receives the response and, for a lane's transfer,
+/// which of the lane's threads runs it.
 struct CurlJob: Sendable {
     let request: CurlRequest
-    let continuation: CheckedContinuation<CurlResponse, Never>
+    let completion: @Sendable (CurlResponse) -> Void
     var slot = 0
 
     /// Hands the response over; the job is done (and its lane thread has one transfer less).
     func answer(_ response: CurlResponse) {
         request.lane?.finished(slot: slot)
-        continuation.resume(returning: response)
+        completion(response)
     }
 
     /// Answers the job without running it (the loop is closed, or the request could not be set up).

@@ -3,11 +3,11 @@ import NudgeCore
 
 /// libcurl multi handles driven by dedicated threads, shared by every curl-based transport of the daemon.
 ///
-/// `perform(_:)` queues a transfer and suspends until it ends; it never blocks the caller's thread. A loop
-/// thread starts queued transfers, runs them all with `curl_multi_perform`, answers the finished ones and
-/// sleeps in `curl_multi_poll` until a socket is ready or `perform` wakes it. Connections are kept open in the
-/// multi handle's cache and reused by later transfers to the same server (SMTP sessions, HTTP keep-alive);
-/// `Statistics.connectionsOpened` tells how many were opened.
+/// `perform(_:)` queues a transfer and suspends until it ends (`start(_:completion:)` calls back instead); neither
+/// blocks the caller's thread. A loop thread starts queued transfers, runs them all with `curl_multi_perform`,
+/// answers the finished ones and sleeps in `curl_multi_poll` until a socket is ready or a new transfer wakes it.
+/// Connections are kept open in the multi handle's cache and reused by later transfers to the same server (SMTP
+/// sessions, HTTP keep-alive); `Statistics.connectionsOpened` tells how many were opened.
 ///
 /// Transfers without a lane share one thread. Each `CurlLane` (a channel's transport) gets threads of its own,
 /// started on its first transfer, so that whatever one channel's server makes libcurl wait for never stalls
@@ -56,15 +56,22 @@ public final class CurlMultiLoop: Sendable {
     /// not stop a transfer that has started; its timeouts bound it.
     public func perform(_ request: CurlRequest) async -> CurlResponse {
         await withCheckedContinuation { continuation in
-            var job = CurlJob(request: request, continuation: continuation)
-            guard let lane = request.lane else {
-                if !shared.submit(job) { job.fail(.other, Self.shutDownMessage) }
-                return
-            }
-            job.slot = lane.assign()
-            let inbox = threads.inboxes(of: lane) { Self.startThread(options: options) }?[job.slot]
-            if inbox?.submit(job) != true { job.fail(.other, Self.shutDownMessage) }
+            start(request) { continuation.resume(returning: $0) }
         }
+    }
+
+    /// Queues one transfer and returns at once; `completion` receives how it ended, exactly once, on the loop
+    /// thread (or on the caller's, before `start` returns, when the loop is shut down). It must be quick: the
+    /// loop's other transfers wait while it runs.
+    public func start(_ request: CurlRequest, completion: @escaping @Sendable (CurlResponse) -> Void) {
+        var job = CurlJob(request: request, completion: completion)
+        guard let lane = request.lane else {
+            if !shared.submit(job) { job.fail(.other, Self.shutDownMessage) }
+            return
+        }
+        job.slot = lane.assign()
+        let inbox = threads.inboxes(of: lane) { Self.startThread(options: options) }?[job.slot]
+        if inbox?.submit(job) != true { job.fail(.other, Self.shutDownMessage) }
     }
 
     /// Fails the transfers that are waiting or in flight (`transportError(.other, …)`), frees every connection
