@@ -76,7 +76,8 @@ struct ChannelDispatcher: Sendable {
                 }
                 if inFlight > 0, !collecting {
                     collecting = true
-                    group.addTask { .finished(await mailbox.takeAll()) }
+                    let wanted = outcomesToWaitFor(inFlight: inFlight)
+                    group.addTask { .finished(await mailbox.takeAll(atLeast: wanted)) }
                 }
                 let unstarted = claimed.count - next
                 let claim = !stopping && (queueEmpty ? unstarted == 0 && poked : unstarted <= refillBelow)
@@ -137,6 +138,14 @@ struct ChannelDispatcher: Sendable {
             if listening { wake.signal() }
         }
         await returnUnstarted(Array(claimed[next...]))
+    }
+
+    /// How many finished attempts wake the loop. With attempts waiting ready behind busy connections, half of
+    /// those: the connections stay busy while the loop records them and starts more, and a busy channel wakes
+    /// the loop once per batch, not once per message. Otherwise (a connection is free, or will be as soon as
+    /// one ends) the first.
+    private func outcomesToWaitFor(inFlight: Int) -> Int {
+        max(1, (inFlight - concurrency) / 2)
     }
 
     /// Attempts started and not finished, at most.

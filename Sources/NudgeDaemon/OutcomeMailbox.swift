@@ -8,24 +8,29 @@ final class OutcomeMailbox: @unchecked Sendable {
     private var outcomes: [DispatchRecorder.Outcome] = []
     private var waiter: CheckedContinuation<[DispatchRecorder.Outcome], Never>?
 
+    /// How many outcomes the waiting `takeAll` wants.
+    private var wanted = 1
+
     func put(_ outcome: DispatchRecorder.Outcome) {
-        let waiting: CheckedContinuation<[DispatchRecorder.Outcome], Never>? = lock.withLock {
-            guard let waiter else {
+        let handOver: (CheckedContinuation<[DispatchRecorder.Outcome], Never>, [DispatchRecorder.Outcome])? =
+            lock.withLock {
                 outcomes.append(outcome)
-                return nil
+                guard let waiter, outcomes.count >= wanted else { return nil }
+                self.waiter = nil
+                defer { outcomes.removeAll(keepingCapacity: true) }
+                return (waiter, outcomes)
             }
-            self.waiter = nil
-            return waiter
-        }
-        waiting?.resume(returning: [outcome])
+        if let (waiter, ready) = handOver { waiter.resume(returning: ready) }
     }
 
-    /// Every outcome put in since the last call, waiting for one when there is none. One caller at a time.
-    func takeAll() async -> [DispatchRecorder.Outcome] {
+    /// Every outcome put in since the last call, once there are at least `count` (at least one). One caller at a
+    /// time. The caller must have that many attempts in flight, or it waits for ever.
+    func takeAll(atLeast count: Int = 1) async -> [DispatchRecorder.Outcome] {
         await withCheckedContinuation { continuation in
             let ready: [DispatchRecorder.Outcome]? = lock.withLock {
-                guard !outcomes.isEmpty else {
+                guard outcomes.count >= max(1, count) else {
                     waiter = continuation
+                    wanted = max(1, count)
                     return nil
                 }
                 defer { outcomes.removeAll(keepingCapacity: true) }
@@ -35,4 +40,7 @@ final class OutcomeMailbox: @unchecked Sendable {
         }
     }
 
+
+    /// Whether a `takeAll` is waiting for outcomes.
+    var isWaiting: Bool { lock.withLock { waiter != nil } }
 }

@@ -57,6 +57,6 @@ public struct KannelMessageTransport: MessageTransport {
     }
 
     /// Three times its connections: each finished request finds the next one built and waiting, even when the
-    /// threads that build them are kept waiting for a core (a busy machine) for a few requests' time.
+    /// dispatcher, which builds them, waits for a batch of outcomes or for a core (a busy machine).
     public var readyAhead: Int { lane.limit * 3 }
 }

@@ -61,6 +61,7 @@ public struct SMTPMessageTransport: MessageTransport {
             tls: settings.tls, lane: lane)
     }
 
-    /// As many as its connections: each finished submission finds the next one built and waiting.
-    public var readyAhead: Int { lane.limit }
+    /// Three times its connections: each finished submission finds the next one built and waiting, even when the
+    /// dispatcher, which builds them, waits for a batch of outcomes or for a core (a busy machine).
+    public var readyAhead: Int { lane.limit * 3 }
 }

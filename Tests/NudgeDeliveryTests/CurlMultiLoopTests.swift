@@ -134,7 +134,7 @@ struct CurlMultiLoopTests {
             let settings = SMTPFixtures.settings(peer)
             let narrow = SMTPMessageTransport(settings: settings, timeout: 1.5, concurrency: 1, loop: loop)
             let wide = SMTPMessageTransport(settings: settings, timeout: 1.5, concurrency: 3, loop: loop)
-            #expect(narrow.readyAhead == 1 && wide.readyAhead == 3)
+            #expect(narrow.readyAhead == 3 && wide.readyAhead == 9)
             let started = Date()
             let results = await withTaskGroup(of: DeliveryResult.self) { group in
                 for index in 0..<3 {
