@@ -83,7 +83,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NudgeCLITests",
-            dependencies: ["NudgeCLI", "NudgeFiles", "NudgeCore"],
+            dependencies: ["NudgeCLI", "NudgeFiles", "NudgeCore", "NudgeTesting"],
             exclude: ["Fixtures"]
         ),
         // The real binary end to end: HTTP, files, signals.

@@ -1,4 +1,5 @@
 import Foundation
+import NudgeTesting
 import Testing
 
 /// `nudge check` through the real binary: exit codes, output formats, the shipped examples.
@@ -43,7 +44,7 @@ import Testing
     }
 
     static func workspace(_ files: [String: String]) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-check-\(UUID().uuidString)")
+        let root = try ScratchDirectory.make("check")
         for (path, text) in files {
             let url = root.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -54,8 +54,7 @@ private struct Harness {
     let directory: URL
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-dispatch-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try ScratchDirectory.make("dispatch")
         database = DatabaseQueue(store: try SQLiteStore(path: directory.appendingPathComponent("nudge.sqlite").path))
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NudgeCore
 import NudgeStore
+import NudgeTesting
 import Testing
 
 @testable import NudgeDaemon
@@ -9,9 +10,7 @@ import Testing
 @Suite("Data directory lock and restart after a crash")
 struct DataDirectoryLockTests {
     private func temporaryDirectory() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-lock-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        return directory
+        try ScratchDirectory.make("lock").path
     }
 
     @Test func aSecondDaemonOnTheSameDataDirectoryIsRefusedUntilTheFirstIsGone() throws {

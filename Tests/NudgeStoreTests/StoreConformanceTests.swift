@@ -14,8 +14,7 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
         switch self {
         case .memory: return InMemoryStore()
         case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-store-\(UUID())")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let directory = try ScratchDirectory.make("store")
             return try SQLiteStore(path: directory.appendingPathComponent("nudge.sqlite").path)
         }
     }
@@ -489,7 +488,7 @@ struct StoreConformanceTests {
 @Suite("SQLite store")
 struct SQLiteStoreTests {
     @Test func reopeningIsHarmlessAndAnotherConnectionReads() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-\(UUID()).sqlite").path
+        let path = try ScratchDirectory.make("store").appendingPathComponent("nudge.sqlite").path
         let store = try SQLiteStore(path: path)
         let seq = try store.write {
             try $0.appendLog(DispatchLogEntry(at: t0, campaign: "a", step: "s", customerID: "c", channel: .email, status: .queued))
