@@ -40,7 +40,6 @@ final class OutcomeMailbox: @unchecked Sendable {
         }
     }
 
-
     /// Whether a `takeAll` is waiting for outcomes.
     var isWaiting: Bool { lock.withLock { waiter != nil } }
 }
