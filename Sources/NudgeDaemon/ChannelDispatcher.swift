@@ -17,8 +17,8 @@ struct ChannelDispatcher: Sendable {
     let wake: WakeSignal
     let logger: Logger
     let now: @Sendable () -> Date
-    /// How long a claimed message stays ours; past it, the rescuer returns it to the queue.
-    let lease: TimeInterval
+    /// The most one attempt may take (the channel's `timeout`).
+    let timeout: TimeInterval
     /// Outcomes written together in one transaction (fewer commits when gateways are fast).
     var flushEvery = 128
 
@@ -118,6 +118,7 @@ struct ChannelDispatcher: Sendable {
                 case .finished(let outcomes):
                     collecting = false
                     inFlight -= outcomes.count
+                    precondition(inFlight >= 0, "a transport answered an attempt twice")
                     finished += outcomes
                     poked = true
                 case .stored(let more, let asked):
@@ -152,9 +153,24 @@ struct ChannelDispatcher: Sendable {
     private var slots: Int { concurrency + max(0, transport.readyAhead) }
 
     /// Messages claimed at once: enough to keep every connection busy between two claims. By connections, not
-    /// by attempts started: messages waiting ready ahead do not make a claim larger, since every claimed message
-    /// must start before its lease ends, however slowly the gateway answers.
-    private var batchSize: Int { max(64, concurrency * 8) }
+    /// by attempts started: messages waiting ready ahead do not make a claim larger, and `lease` grows with it.
+    /// A channel with a rate claims no more than the rate starts in a minute.
+    private var batchSize: Int {
+        let busy = max(64, concurrency * 8)
+        guard let rate else { return busy }
+        return min(busy, max(1, Int(rate.perSecond * 60)))
+    }
+
+    /// How long a claimed message stays ours; past it, the rescuer returns it to the queue, and an attempt of it
+    /// still running could be recorded against the wrong claim. So it covers the worst wait of the last message
+    /// of a claim: a minute for its rate's tokens, then its turn behind every attempt claimed or in flight
+    /// before it, shared out between the connections and each running up to `timeout`, its own attempt, and
+    /// the recording of its outcome. (A restart after a crash returns every claimed message at once, whatever
+    /// the lease.)
+    var lease: TimeInterval {
+        let turns = (batchSize + slots + concurrency - 1) / concurrency
+        return 60 + timeout * Double(turns + 2)
+    }
 
     /// The next batch is claimed once this few messages of the current one are left to start. A channel with a
     /// rate starts messages slowly: it claims only when it has started all, so that no claim sits long enough

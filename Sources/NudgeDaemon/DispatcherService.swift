@@ -23,7 +23,7 @@ struct DispatcherService: Service {
             return ChannelDispatcher(
                 channel: channel, transport: transports[channel]!, concurrency: max(1, options?.concurrency ?? 4),
                 rate: options?.rate, database: database, retry: retry, wake: WakeSignal(), logger: logger, now: now,
-                lease: max(60, timeout * 4))
+                timeout: timeout)
         }
         let stopping = StopFlag()
         await withGracefulShutdownHandler {

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Folders for tests' files, all inside one folder per test process that is removed when the process exits: a
-/// test that hands its folder on (a store returned to a parameterised test, a workspace to a command) leaves
-/// nothing behind in the system's temporary directory.
+/// Folders for tests' files, all inside one folder per test process that is removed when the process exits
+/// normally: a test that hands its folder on (a store returned to a parameterised test, a workspace to a
+/// command) leaves nothing behind in the system's temporary directory.
 public enum ScratchDirectory {
     /// A new, empty folder whose name starts with `prefix`.
     public static func make(_ prefix: String) throws -> URL {

@@ -103,7 +103,7 @@ private struct Harness {
         ChannelDispatcher(
             channel: channel, transport: transport, concurrency: concurrency, rate: rate, database: database,
             retry: retry, wake: WakeSignal(),
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, now: { Date() }, lease: 60)
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, now: { Date() }, timeout: 5)
     }
 }
 
@@ -132,7 +132,7 @@ private struct CallbackTransport: MessageTransport {
         }
     }
 
-    var readyAhead: Int { 6 }
+    var readyAhead = 6
 }
 
 /// Polls `condition` until it holds or `seconds` pass.
@@ -166,7 +166,10 @@ struct ChannelDispatcherTests {
         #expect(try await harness.database.read { try $0.earliestMessageDue() } == nil)
     }
 
-    @Test func outcomesHandedOverAtOnceOrFromOtherThreadsAreEachRecordedOnce() async throws {
+    /// A transport answering one attempt twice would make the dispatcher count less than nothing in flight and
+    /// never stop: the time limit turns that into a failure.
+    @Test(.timeLimit(.minutes(1)))
+    func outcomesHandedOverAtOnceOrFromOtherThreadsAreEachRecordedOnce() async throws {
         let harness = try Harness()
         try await harness.enqueue(300, channel: .email)
         let stop = StopFlag()
@@ -264,6 +267,36 @@ struct ChannelDispatcherTests {
         let message = try await harness.database.read { try $0.message(key: "upgrade/offer/c1/1") }
         #expect(message?.state == .failed)
         #expect(try await harness.database.read { try $0.earliestMessageDue() } == nil)
+    }
+
+    @Test func aClaimedMessageKeepsItsLeaseWhileEveryAttemptAheadOfItRunsToItsTimeout() throws {
+        let harness = try Harness()
+        // SMTP's layout: 16 connections with three more messages ready for each, claims of 128. The last message
+        // of a claim waits behind 128 + 64 attempts, 12 on its connection, each up to the 5 s timeout, then runs.
+        let dispatcher = harness.dispatcher(.email, CallbackTransport(readyAhead: 48), concurrency: 16)
+        #expect(dispatcher.lease >= 13 * 5)
+        let slow = harness.dispatcher(
+            .sms, CallbackTransport(readyAhead: 0), concurrency: 1, rate: Rate(count: 10, per: 60))
+        // A claim of 10 at 10/m: a minute of tokens, then one attempt.
+        #expect(slow.lease >= 60 + 5)
+    }
+
+    @Test func aChannelWithARateClaimsNoMoreThanItStartsInAMinute() async throws {
+        let harness = try Harness()
+        try await harness.enqueue(40, channel: .sms)
+        let stop = StopFlag()
+        let dispatcher = harness.dispatcher(
+            .sms, GatedTransport(open: true), concurrency: 4, rate: Rate(count: 10, per: 60))
+        let running = Task { await dispatcher.run(isStopping: { stop.isSet }) }
+
+        #expect(try await eventually { try await harness.count(.sent) == 1 })
+        let states = try await harness.database.read { tx in
+            try (0..<40).map { try tx.message(key: "campaign/step/c1/sms-\($0)")?.state }
+        }
+        #expect(states.filter { $0 == .queued }.count == 30)
+        stop.set()
+        dispatcher.wake.signal()
+        await running.value
     }
 
     @Test func startsNoFasterThanTheChannelsRate() async throws {

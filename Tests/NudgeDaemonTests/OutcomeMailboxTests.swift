@@ -40,7 +40,24 @@ struct OutcomeMailboxTests {
         let taking = Task { await mailbox.takeAll() }
         let deadline = Date() + 30
         while !mailbox.isWaiting, Date() < deadline { await Task.yield() }
+        #expect(mailbox.isWaiting)
         mailbox.put(outcome(6))
         #expect(await taking.value.map(\.message.customerID) == ["c6"])
+    }
+
+    /// Without the hold, this take would wait for ever: only one outcome ever comes.
+    @Test(.timeLimit(.minutes(1)))
+    func anOutcomeWaitsNoLongerThanTheHoldForOthersToMakeUpTheBatch() async throws {
+        let mailbox = OutcomeMailbox()
+        let taking = Task { await mailbox.takeAll(atLeast: 5) }
+        let deadline = Date() + 30
+        while !mailbox.isWaiting, Date() < deadline { await Task.yield() }
+        #expect(mailbox.isWaiting)
+        let put = Date()
+        mailbox.put(outcome(1))
+        #expect(mailbox.isWaiting)
+        let taken = await taking.value
+        #expect(taken.map(\.message.customerID) == ["c1"])
+        #expect(Date().timeIntervalSince(put) >= OutcomeMailbox.maximumHold - 0.01)
     }
 }

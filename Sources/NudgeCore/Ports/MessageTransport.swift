@@ -17,7 +17,8 @@ public protocol MessageTransport: Sendable {
     /// Starts delivering `message` and returns without waiting for the gateway; `completion` receives the
     /// result, exactly once, on whatever thread the transport finishes on (possibly before `start` returns).
     /// The dispatcher starts messages this way, so that a busy channel hands its results over in batches rather
-    /// than waking a task per message. By default, `deliver` in a task of its own.
+    /// than waking a task per message. By default, `deliver` in a task of its own: a transport whose `deliver`
+    /// is `deliverByStarting` must implement this one.
     func start(_ message: OutboxMessage, now: Date, completion: @escaping @Sendable (DeliveryResult) -> Void)
     /// How many deliveries beyond the channel's `concurrency` the dispatcher may have started at once. A transport
     /// that keeps its own connections to `concurrency` and queues the rest (prepared) can start the next the

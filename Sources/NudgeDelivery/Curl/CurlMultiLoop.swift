@@ -75,7 +75,7 @@ public final class CurlMultiLoop: Sendable {
     }
 
     /// Fails the transfers that are waiting or in flight (`transportError(.other, …)`), frees every connection
-    /// and handle, and returns once every loop thread has ended. Later `perform` calls fail at once.
+    /// and handle, and returns once every loop thread has ended. Later `perform` and `start` calls fail at once.
     public func shutdown() async {
         let inboxes = [shared] + threads.close()
         for inbox in inboxes {
