@@ -163,12 +163,13 @@ struct ChannelDispatcher: Sendable {
 
     /// How long a claimed message stays ours; past it, the rescuer returns it to the queue, and an attempt of it
     /// still running could be recorded against the wrong claim. So it covers the worst wait of the last message
-    /// of a claim: a minute for its rate's tokens, then its turn behind every attempt claimed or in flight
-    /// before it, shared out between the connections and each running up to `timeout`, its own attempt, and
-    /// the recording of its outcome. (A restart after a crash returns every claimed message at once, whatever
-    /// the lease.)
+    /// of a claim: a minute for its rate's tokens, then its turn behind every attempt ahead of it (up to `slots`
+    /// in flight and `refillBelow` claimed but not started when it was claimed, and the rest of its claim),
+    /// shared out between the connections and each running up to `timeout`, its own attempt, and the recording
+    /// of its outcome. (A restart after a crash returns every claimed message at once, whatever the lease.)
     var lease: TimeInterval {
-        let turns = (batchSize + slots + concurrency - 1) / concurrency
+        let ahead = slots + refillBelow + batchSize
+        let turns = (ahead + concurrency - 1) / concurrency
         return 60 + timeout * Double(turns + 2)
     }
 

@@ -98,12 +98,12 @@ private struct Harness {
 
     func dispatcher(
         _ channel: Channel, _ transport: any MessageTransport, concurrency: Int, rate: Rate? = nil,
-        retry: RetrySettings = RetrySettings(maxAttempts: 3, first: 30, max: 3600)
+        retry: RetrySettings = RetrySettings(maxAttempts: 3, first: 30, max: 3600), timeout: TimeInterval = 5
     ) -> ChannelDispatcher {
         ChannelDispatcher(
             channel: channel, transport: transport, concurrency: concurrency, rate: rate, database: database,
             retry: retry, wake: WakeSignal(),
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, now: { Date() }, timeout: 5)
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, now: { Date() }, timeout: timeout)
     }
 }
 
@@ -271,14 +271,15 @@ struct ChannelDispatcherTests {
 
     @Test func aClaimedMessageKeepsItsLeaseWhileEveryAttemptAheadOfItRunsToItsTimeout() throws {
         let harness = try Harness()
-        // SMTP's layout: 16 connections with three more messages ready for each, claims of 128. The last message
-        // of a claim waits behind 128 + 64 attempts, 12 on its connection, each up to the 5 s timeout, then runs.
-        let dispatcher = harness.dispatcher(.email, CallbackTransport(readyAhead: 48), concurrency: 16)
-        #expect(dispatcher.lease >= 13 * 5)
+        // SMTP's layout: 16 connections with three more messages ready for each, claims of 128 made when 64 are
+        // left to start. The last message of a claim can wait behind 64 in flight, those 64 and 127 of its own
+        // claim: 16 on its connection, each up to the 30 s timeout, before it runs.
+        let dispatcher = harness.dispatcher(.email, CallbackTransport(readyAhead: 48), concurrency: 16, timeout: 30)
+        #expect(dispatcher.lease >= 17 * 30)
         let slow = harness.dispatcher(
-            .sms, CallbackTransport(readyAhead: 0), concurrency: 1, rate: Rate(count: 10, per: 60))
+            .sms, CallbackTransport(readyAhead: 0), concurrency: 1, rate: Rate(count: 10, per: 60), timeout: 30)
         // A claim of 10 at 10/m: a minute of tokens, then one attempt.
-        #expect(slow.lease >= 60 + 5)
+        #expect(slow.lease >= 60 + 30)
     }
 
     @Test func aChannelWithARateClaimsNoMoreThanItStartsInAMinute() async throws {
