@@ -4,7 +4,8 @@ import NudgeCore
 import NudgeServer
 
 /// Delivers one channel's queued messages: at most `concurrency` in flight (plus the transport's `readyAhead`,
-/// prepared and waiting for a connection), started no faster than `rate`, with the outcomes written in batches.
+/// prepared and waiting for a connection), started no faster than `rate`, with the outcomes taken back from the
+/// transport and written in batches.
 /// Each channel runs its own dispatcher, so a slow, failing or hung gateway holds up only its own channel.
 struct ChannelDispatcher: Sendable {
     let channel: Channel
@@ -35,7 +36,7 @@ struct ChannelDispatcher: Sendable {
     /// messages it had claimed but not started to the queue.
     ///
     /// Writing outcomes and claiming more (one transaction) runs beside the attempts, never in their way: the next
-    /// batch is claimed while the last `concurrency` messages of the current one are still to start, so every
+    /// batch is claimed while the last `slots` messages of the current one are still to start, so every
     /// connection stays busy while the database works.
     func run(isStopping: @escaping @Sendable () -> Bool) async {
         var bucket = rate.flatMap { TokenBucket(rate: $0) }
