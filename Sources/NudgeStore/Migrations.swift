@@ -9,7 +9,33 @@ enum Migrations {
         .sql(5, v5),
         .sql(6, v6),
         Migration(version: 7, apply: ValueListChecks.rewrite),
+        Migration(version: 8, apply: moveOutboxContent),
     ]
+
+    /// A message's recipient and content move to a table of their own. They are written once and read on each claim,
+    /// while the outbox row changes state at least twice per attempt: SQLite rewrites a whole row on every update,
+    /// and an email's content (several kilobytes) spilled onto overflow pages that each claim and each finished
+    /// attempt copied again, and wrote again to the WAL. A database taken back to an earlier version to be migrated
+    /// again has no columns left to move.
+    static func moveOutboxContent(_ connection: SQLiteConnection) throws {
+        try connection.execute(
+            """
+            CREATE TABLE IF NOT EXISTS outbox_content (
+                message_id INTEGER PRIMARY KEY REFERENCES outbox(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+                recipient TEXT NOT NULL,
+                content TEXT NOT NULL
+            )
+            """)
+        let columns = try connection.statement(text: "PRAGMA table_info(outbox)").rows { $0.text(1) }
+        guard columns.contains("content") else { return }
+        try connection.execute(
+            """
+            INSERT INTO outbox_content (message_id, recipient, content) SELECT id, recipient, content FROM outbox;
+            ALTER TABLE outbox DROP COLUMN recipient;
+            ALTER TABLE outbox DROP COLUMN content;
+            """)
+    }
+
     /// Checkout pages filtered by category read the SKUs of a category's active products from this index alone (with
     /// v5's partial index, SQLite also looks up each product's row). `IF NOT EXISTS`: a database taken back to an
     /// earlier version to be migrated again keeps it.

@@ -317,8 +317,10 @@ struct SQLiteTransaction: StoreTransaction {
     // MARK: outbox
 
     private static let messageColumns = """
-        id, key, campaign, step, variant, customer_id, channel, recipient, content, state, attempts, next_attempt_at,
-        lease_until, created_at, is_marketing
+        id, key, campaign, step, variant, customer_id, channel,
+        (SELECT recipient FROM outbox_content WHERE message_id = outbox.id),
+        (SELECT content FROM outbox_content WHERE message_id = outbox.id),
+        state, attempts, next_attempt_at, lease_until, created_at, is_marketing
         """
 
     private static func readMessage(_ row: Statement) throws -> OutboxMessage {
@@ -336,30 +338,35 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func enqueue(_ message: OutboxMessage) throws -> Int64? {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try db.statement(
             """
-            INSERT OR IGNORE INTO outbox (key, campaign, step, variant, customer_id, channel, recipient, content, state,
-                attempts, next_attempt_at, lease_until, created_at, is_marketing)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+            INSERT OR IGNORE INTO outbox (key, campaign, step, variant, customer_id, channel, state, attempts,
+                next_attempt_at, lease_until, created_at, is_marketing)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
             """
         ).run([
             .text(message.key), .text(message.campaign), .text(message.step), .from(message.variant),
-            .text(message.customerID), .text(message.channel.rawValue),
-            .text(String(decoding: try encoder.encode(message.recipient), as: UTF8.self)),
-            .text(String(decoding: try encoder.encode(message.content), as: UTF8.self)), .text(message.state.rawValue),
+            .text(message.customerID), .text(message.channel.rawValue), .text(message.state.rawValue),
             .integer(Int64(message.attempts)), .from(message.nextAttemptAt), .from(message.leaseUntil),
             .from(message.createdAt), .from(message.isMarketing),
         ])
-        return db.changes == 1 ? db.lastInsertRowID : nil
+        guard db.changes == 1 else { return nil }
+        let id = db.lastInsertRowID
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try db.statement("INSERT INTO outbox_content (message_id, recipient, content) VALUES (?1, ?2, ?3)").run([
+            .integer(id), .text(String(decoding: try encoder.encode(message.recipient), as: UTF8.self)),
+            .text(String(decoding: try encoder.encode(message.content), as: UTF8.self)),
+        ])
+        return id
     }
 
     func recommendedSKUs(campaign: String) throws -> [String: [String]] {
         let rows = try db.statement(
             """
-            SELECT key, json_extract(content, '$.recommendedSKUs') FROM outbox
-            WHERE campaign = ?1 AND json_array_length(content, '$.recommendedSKUs') > 0
+            SELECT o.key, json_extract(c.content, '$.recommendedSKUs') FROM outbox o
+            JOIN outbox_content c ON c.message_id = o.id
+            WHERE o.campaign = ?1 AND json_array_length(c.content, '$.recommendedSKUs') > 0
             """
         ).rows([.text(campaign)]) { ($0.text(0), StoredJSON.decodeStrings($0.optionalText(1))) }
         return Dictionary(rows, uniquingKeysWith: { first, _ in first })

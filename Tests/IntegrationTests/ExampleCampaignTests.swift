@@ -238,8 +238,8 @@ import Testing
             let stored = try #require(
                 try database.rows(
                     """
-                    SELECT state, json_extract(content, '$.offerExpiresAt') + 978307200 FROM outbox
-                    WHERE customer_id = '\(customer)'
+                    SELECT o.state, json_extract(c.content, '$.offerExpiresAt') + 978307200 FROM outbox o
+                    JOIN outbox_content c ON c.message_id = o.id WHERE o.customer_id = '\(customer)'
                     """
                 ).first)
             #expect(stored[0] == "failed")
