@@ -275,6 +275,29 @@ struct EmailDocumentTests {
         }
     }
 
+    /// Latin and Vietnamese text takes a scalar-by-scalar path; its words must be the character-by-character ones,
+    /// whatever the column the value starts at.
+    @Test func encodedWordsMatchTheCharacterRuleOnRandomText() {
+        var random = SystemRandomNumberGenerator()
+        let latin = ["a", "Z", " ", "~", "ơ", "Ố", "ử", "đ", "Đ", "ñ", "ʼ", "\u{7F}", "\u{9F}", "ặ", "ỹ"]
+        let other = ["e\u{301}", "😀", "🇻🇳", "👨‍👩‍👧", "₫", "\u{300}", "한", "\r\n", "\u{200D}"]
+        for round in 0..<3000 {
+            let pieces = [latin + other, latin + ["e\u{301}", "a\u{300}"], latin][round % 3]
+            let text = (0..<Int.random(in: 0..<60, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+                .joined()
+            let lead = String(repeating: "x", count: Int.random(in: 0..<70, using: &random))
+            var fast = MailHeader("Subject")
+            var reference = MailHeader("Subject")
+            if !lead.isEmpty {
+                fast.append(lead)
+                reference.append(lead)
+            }
+            fast.appendEncodedWords(text)
+            reference.appendEncodedWordsByCharacter(text)
+            #expect(fast.lines == reference.lines, "\(text.unicodeScalars.map(\.value)) after \(lead.count)")
+        }
+    }
+
     @Test func theDateHeaderAgreesWithTheCalendar() {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!

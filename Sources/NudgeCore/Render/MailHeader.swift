@@ -68,24 +68,67 @@ struct MailHeader {
     /// `text` as UTF-8 B encoded-words, each filling the rest of its line, never splitting a character's bytes
     /// between two words (RFC 2047 §5). Readers join adjacent encoded-words without the space between them.
     mutating func appendEncodedWords(_ text: String) {
+        guard Self.eachScalarIsACharacter(text) else { return appendEncodedWordsByCharacter(text) }
+        // The words `appendEncodedWordsByCharacter` writes, without Unicode's grapheme rules: each scalar in turn.
+        var words = EncodedWords(limit: nextWordLimit())
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                let lead = bytes[start]
+                let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                words.add(bytes[start..<start + length], to: &self)
+                start += length
+            }
+        }
+        words.finish(to: &self, always: text.isEmpty)
+    }
+
+    /// The same, character by character (a character's bytes stay in one word when they fit in one).
+    mutating func appendEncodedWordsByCharacter(_ text: String) {
+        var words = EncodedWords(limit: nextWordLimit())
+        for character in text {
+            if character.utf8.count <= Self.unitCapacity {
+                words.add(character.utf8, to: &self)
+            } else {
+                for scalar in character.unicodeScalars { words.add(String(scalar).utf8, to: &self) }
+            }
+        }
+        words.finish(to: &self, always: text.isEmpty)
+    }
+
+    /// The encoded-word being filled: bytes are added a unit (a character) at a time, and the word is written when
+    /// the next unit would not fit.
+    private struct EncodedWords {
         var chunk: [UInt8] = []
-        var limit = nextWordLimit()
-        func add(_ unit: some Collection<UInt8>) {
-            if !chunk.isEmpty, Self.encodedLength(chunk.count + unit.count) > limit {
-                append(Self.encodedWord(chunk))
+        var limit: Int
+
+        init(limit: Int) {
+            self.limit = limit
+            chunk.reserveCapacity(MailHeader.unitCapacity * 2)
+        }
+
+        mutating func add(_ unit: some Collection<UInt8>, to header: inout MailHeader) {
+            if !chunk.isEmpty, MailHeader.encodedLength(chunk.count + unit.count) > limit {
+                header.append(MailHeader.encodedWord(chunk))
                 chunk.removeAll(keepingCapacity: true)
-                limit = nextWordLimit()
+                limit = header.nextWordLimit()
             }
             chunk.append(contentsOf: unit)
         }
-        for character in text {
-            if character.utf8.count <= Self.unitCapacity {
-                add(character.utf8)
-            } else {
-                for scalar in character.unicodeScalars { add(String(scalar).utf8) }
-            }
+
+        /// Writes the last word; `always` writes one even when empty (an empty value).
+        func finish(to header: inout MailHeader, always: Bool) {
+            if !chunk.isEmpty || always { header.append(MailHeader.encodedWord(chunk)) }
         }
-        if !chunk.isEmpty || text.isEmpty { append(Self.encodedWord(chunk)) }
+    }
+
+    /// Whether every scalar of `text` is a character of its own: printable Latin (U+0020–U+02FF, before the
+    /// combining marks) and Latin Extended Additional (U+1E00–U+1EFF, Vietnamese's precomposed letters). No scalar
+    /// there joins the one before or after it, so the scalars are the characters; anything else takes the
+    /// character loop.
+    private static func eachScalarIsACharacter(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { (0x20...0x2FF).contains($0.value) || (0x1E00...0x1EFF).contains($0.value) }
     }
 
     /// The longest encoded-word that fits on the current line, or a whole new line when little room is left.
