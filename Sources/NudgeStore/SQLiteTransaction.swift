@@ -316,25 +316,39 @@ struct SQLiteTransaction: StoreTransaction {
 
     // MARK: outbox
 
+    /// A message whole: its outbox row (`o`) and its content (`c`).
     private static let messageColumns = """
-        id, key, campaign, step, variant, customer_id, channel,
-        (SELECT recipient FROM outbox_content WHERE message_id = outbox.id),
-        (SELECT content FROM outbox_content WHERE message_id = outbox.id),
-        state, attempts, next_attempt_at, lease_until, created_at, is_marketing
+        o.id, o.key, o.campaign, o.step, o.variant, o.customer_id, o.channel, o.state, o.attempts, o.next_attempt_at,
+        o.lease_until, o.created_at, o.is_marketing, c.recipient, c.subject, c.preheader, c.text, c.html, c.title,
+        c.url, c.unsubscribe_url, c.recommended_skus, c.offer_expires_at
+        FROM outbox o JOIN outbox_content c ON c.message_id = o.id
         """
 
     private static func readMessage(_ row: Statement) throws -> OutboxMessage {
-        let (recipientJSON, contentJSON) = (row.text(7), row.text(8))
+        let recipientJSON = row.text(13)
+        let content = MessageContent(
+            subject: row.optionalText(14), preheader: row.optionalText(15), html: row.optionalText(17),
+            text: row.text(16), title: row.optionalText(18), url: row.optionalText(19),
+            unsubscribeURL: row.optionalText(20), recommendedSKUs: StoredJSON.decodeStrings(row.text(21)),
+            offerExpiresAt: row.optionalDate(22))
         return OutboxMessage(
             id: row.int(0), key: row.text(1), campaign: row.text(2), step: row.text(3), variant: row.optionalText(4),
             customerID: row.text(5), channel: Channel(rawValue: row.text(6)) ?? .email,
             recipient: try StoredMessageJSON.recipient(recipientJSON)
                 ?? JSONDecoder().decode(Recipient.self, from: Data(recipientJSON.utf8)),
-            content: try StoredMessageJSON.content(contentJSON)
-                ?? JSONDecoder().decode(MessageContent.self, from: Data(contentJSON.utf8)),
-            state: OutboxMessage.State(rawValue: row.text(9)) ?? .queued, attempts: Int(row.int(10)),
-            nextAttemptAt: row.date(11), leaseUntil: row.optionalDate(12), createdAt: row.date(13),
-            isMarketing: row.int(14) != 0)
+            content: content, state: OutboxMessage.State(rawValue: row.text(7)) ?? .queued,
+            attempts: Int(row.int(8)), nextAttemptAt: row.date(9), leaseUntil: row.optionalDate(10),
+            createdAt: row.date(11), isMarketing: row.int(12) != 0)
+    }
+
+    /// The messages with these ids, in the order given.
+    private func messages(ids: [Int64]) throws -> [OutboxMessage] {
+        guard !ids.isEmpty else { return [] }
+        let found = try db.statement(
+            "SELECT \(Self.messageColumns) WHERE o.id IN (SELECT value FROM json_each(?1))"
+        ).rows([.text("[" + ids.map(String.init).joined(separator: ",") + "]")], Self.readMessage)
+        let byID = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return ids.compactMap { byID[$0] }
     }
 
     func enqueue(_ message: OutboxMessage) throws -> Int64? {
@@ -354,9 +368,18 @@ struct SQLiteTransaction: StoreTransaction {
         let id = db.lastInsertRowID
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try db.statement("INSERT INTO outbox_content (message_id, recipient, content) VALUES (?1, ?2, ?3)").run([
+        let content = message.content
+        try db.statement(
+            """
+            INSERT INTO outbox_content (message_id, recipient, subject, preheader, text, html, title, url,
+                unsubscribe_url, recommended_skus, offer_expires_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            """
+        ).run([
             .integer(id), .text(String(decoding: try encoder.encode(message.recipient), as: UTF8.self)),
-            .text(String(decoding: try encoder.encode(message.content), as: UTF8.self)),
+            .from(content.subject), .from(content.preheader), .text(content.text), .from(content.html),
+            .from(content.title), .from(content.url), .from(content.unsubscribeURL),
+            .text(StoredJSON.encode(strings: content.recommendedSKUs)), .from(content.offerExpiresAt),
         ])
         return id
     }
@@ -364,16 +387,15 @@ struct SQLiteTransaction: StoreTransaction {
     func recommendedSKUs(campaign: String) throws -> [String: [String]] {
         let rows = try db.statement(
             """
-            SELECT o.key, json_extract(c.content, '$.recommendedSKUs') FROM outbox o
-            JOIN outbox_content c ON c.message_id = o.id
-            WHERE o.campaign = ?1 AND json_array_length(c.content, '$.recommendedSKUs') > 0
+            SELECT o.key, c.recommended_skus FROM outbox o JOIN outbox_content c ON c.message_id = o.id
+            WHERE o.campaign = ?1 AND c.recommended_skus <> '[]'
             """
         ).rows([.text(campaign)]) { ($0.text(0), StoredJSON.decodeStrings($0.optionalText(1))) }
         return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }
 
     func message(key: String) throws -> OutboxMessage? {
-        try db.statement("SELECT \(Self.messageColumns) FROM outbox WHERE key = ?1").first([.text(key)], Self.readMessage)
+        try db.statement("SELECT \(Self.messageColumns) WHERE o.key = ?1").first([.text(key)], Self.readMessage)
     }
 
     func recentMessages(customerID: String, since: Date) throws -> [RecentMessage] {
@@ -391,16 +413,16 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func claimMessages(channel: Channel, now: Date, leaseUntil: Date, limit: Int) throws -> [OutboxMessage] {
-        try db.statement(
+        let claimed = try db.statement(
             """
             UPDATE outbox SET state = 'sending', lease_until = ?3
             WHERE id IN (
                 SELECT id FROM outbox WHERE state = 'queued' AND channel = ?1 AND next_attempt_at <= ?2
                 ORDER BY next_attempt_at, id LIMIT ?4)
-            RETURNING \(Self.messageColumns)
+            RETURNING id
             """
-        ).rows([.text(channel.rawValue), .from(now), .from(leaseUntil), .integer(Int64(limit))], Self.readMessage)
-        .sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+        ).rows([.text(channel.rawValue), .from(now), .from(leaseUntil), .integer(Int64(limit))]) { $0.int(0) }
+        return try messages(ids: claimed).sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
     }
 
     func finishAttempt(messageID: Int64, state: OutboxMessage.State, attempts: Int, nextAttemptAt: Date?) throws -> Bool
@@ -447,19 +469,21 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func releaseExpiredLeases(now: Date) throws -> [OutboxMessage] {
-        try db.statement(
+        let released = try db.statement(
             """
             UPDATE outbox SET state = 'queued', lease_until = NULL
             WHERE state = 'sending' AND lease_until < ?1
-            RETURNING \(Self.messageColumns)
+            RETURNING id
             """
-        ).rows([.from(now)], Self.readMessage)
+        ).rows([.from(now)]) { $0.int(0) }
+        return try messages(ids: released)
     }
 
     func releaseAllLeases() throws -> [OutboxMessage] {
-        try db.statement(
-            "UPDATE outbox SET state = 'queued', lease_until = NULL WHERE state = 'sending' RETURNING \(Self.messageColumns)"
-        ).rows([], Self.readMessage).sorted { $0.id < $1.id }
+        let released = try db.statement(
+            "UPDATE outbox SET state = 'queued', lease_until = NULL WHERE state = 'sending' RETURNING id"
+        ).rows([]) { $0.int(0) }
+        return try messages(ids: released.sorted())
     }
 
     func earliestLeaseEnd() throws -> Date? {

@@ -238,7 +238,7 @@ import Testing
             let stored = try #require(
                 try database.rows(
                     """
-                    SELECT o.state, json_extract(c.content, '$.offerExpiresAt') + 978307200 FROM outbox o
+                    SELECT o.state, c.offer_expires_at FROM outbox o
                     JOIN outbox_content c ON c.message_id = o.id WHERE o.customer_id = '\(customer)'
                     """
                 ).first)

@@ -1,43 +1,10 @@
 import Foundation
 
-/// Reads the outbox's `recipient` and `content` columns, which `JSONEncoder` writes from the Codable types, with
-/// the fast `JSONText` reader: every claimed message is read once per attempt, and Foundation's `JSONDecoder`
-/// costs more than the rest of the claim. Nil when the text holds anything this reader does not know (a key,
-/// a type); the caller then decodes it with `JSONDecoder`, the reference.
+/// Reads a message's `recipient` column, which `JSONEncoder` writes from the Codable type, with the fast `JSONText`
+/// reader: every claimed message is read once per attempt, and Foundation's `JSONDecoder` costs more than the rest
+/// of the claim. Nil when the text holds anything this reader does not know (a key, a type); the caller then
+/// decodes it with `JSONDecoder`, the reference.
 public enum StoredMessageJSON {
-    public static func content(_ text: String) -> MessageContent? {
-        guard case .map(let fields) = parse(text) else { return nil }
-        var content = MessageContent(text: "")
-        var hasText = false
-        for (key, value) in fields {
-            switch key {
-            case "text":
-                guard case .string(let text) = value else { return nil }
-                content.text = text
-                hasText = true
-            case "recommendedSKUs":
-                guard let skus = strings(value) else { return nil }
-                content.recommendedSKUs = skus
-            case "offerExpiresAt":
-                // `JSONEncoder`'s default for a `Date`: seconds since 2001-01-01.
-                guard case .number(let seconds) = value else { return nil }
-                content.offerExpiresAt = Date(timeIntervalSinceReferenceDate: seconds)
-            default:
-                guard let string = optionalString(value) else { return nil }
-                switch key {
-                case "subject": content.subject = string
-                case "preheader": content.preheader = string
-                case "html": content.html = string
-                case "title": content.title = string
-                case "url": content.url = string
-                case "unsubscribeURL": content.unsubscribeURL = string
-                default: return nil
-                }
-            }
-        }
-        return hasText ? content : nil
-    }
-
     public static func recipient(_ text: String) -> Recipient? {
         guard case .map(let fields) = parse(text), let addresses = fields["addresses"].flatMap(strings) else {
             return nil
