@@ -60,12 +60,13 @@ import Testing
 
             let claimed = try store.write {
                 try $0.claimMessages(
-                    channel: .email, now: Date(timeIntervalSince1970: 200), leaseUntil: Date(timeIntervalSince1970: 900),
-                    limit: 10)
+                    channel: .email, now: Date(timeIntervalSince1970: 200),
+                    leaseUntil: Date(timeIntervalSince1970: 900), limit: 10)
             }
             #expect(claimed.map(\.key) == ["k-email"])
             #expect(claimed.first?.content == Self.email)
-            #expect(try store.read { try $0.recommendedSKUs(campaign: "weekend") } == ["k-email": ["CASE-1", "GLASS-2"]])
+            let recommended = try store.read { try $0.recommendedSKUs(campaign: "weekend") }
+            #expect(recommended == ["k-email": ["CASE-1", "GLASS-2"]])
         }
     }
 
@@ -103,8 +104,8 @@ import Testing
             }
             let claimed = try store.write {
                 try $0.claimMessages(
-                    channel: .email, now: Date(timeIntervalSince1970: 1000), leaseUntil: Date(timeIntervalSince1970: 2000),
-                    limit: 500)
+                    channel: .email, now: Date(timeIntervalSince1970: 1000),
+                    leaseUntil: Date(timeIntervalSince1970: 2000), limit: 500)
             }
             #expect(claimed.map(\.key) == messages.map(\.key))
             #expect(claimed.map(\.content) == messages.map(\.content))
