@@ -95,8 +95,7 @@ enum CurlResultMapping {
             if complete { replies.append([]) }
             replies[replies.count - 1].append(line)
             // `250-` continues a reply; `250 ` (or a bare `250`) ends it.
-            let bytes = Array(line.utf8)
-            complete = bytes.count <= 3 || bytes[3] != UInt8(ascii: "-")
+            complete = line.utf8.dropFirst(3).first != UInt8(ascii: "-")
         }
         let prefix = String(code)
         let verdict = replies.last { $0.first?.hasPrefix(prefix) == true } ?? []
