@@ -49,12 +49,12 @@ public struct SMTPMessageTransport: MessageTransport {
     func request(for message: OutboxMessage, messageID: String, now: Date) -> CurlRequest? {
         let recipients = message.recipient.addresses.map(EmailDocument.envelopeAddress).filter { !$0.isEmpty }
         guard !recipients.isEmpty else { return nil }
-        let document = EmailDocument.build(
+        let document = EmailDocument.bytes(
             content: message.content, sender: sender, to: message.recipient, messageKey: message.key,
             messageID: messageID, date: now, isMarketing: message.isMarketing)
         let submission = CurlRequest.SMTP(
             url: settings.url, mailFrom: envelopeSender,
-            recipients: recipients, payload: Array(document.utf8), startTLS: settings.startTLS,
+            recipients: recipients, payload: document, startTLS: settings.startTLS,
             username: settings.username, password: settings.password?.value)
         return CurlRequest(
             kind: .smtp(submission), timeout: timeout, connectTimeout: min(timeout, Self.connectTimeout),

@@ -200,6 +200,21 @@ struct EmailDocumentTests {
         #expect(try ParsedEmail(Self.build(Self.content(subject: lookalike))).value("Subject") == lookalike)
     }
 
+    /// A word that fills a folded line (77 characters after its space) stays readable; one character more could
+    /// not fold within 78, so the subject goes as encoded-words.
+    @Test func anASCIIWordUpToALineStaysReadable() throws {
+        for (length, readable) in [(77, true), (78, false)] {
+            let subject = "Sale " + String(repeating: "x", count: length)
+            let raw = Self.build(Self.content(subject: subject))
+            let lines = raw.components(separatedBy: "\r\n").drop { !$0.hasPrefix("Subject:") }.prefix {
+                !$0.hasPrefix("Date:")
+            }
+            #expect(lines.contains { $0.contains("=?UTF-8?B?") } == !readable, "\(length)")
+            #expect(lines.allSatisfy { $0.utf8.count <= 78 }, "\(length)")
+            #expect(try ParsedEmail(raw).value("Subject") == subject)
+        }
+    }
+
     @Test func bodyPartsDecodeExactly() throws {
         let content = Self.content()
         let raw = Self.build(content)

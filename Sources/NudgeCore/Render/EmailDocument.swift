@@ -33,68 +33,84 @@ public struct EmailDocument {
         content: MessageContent, sender: MailAddress, to: Recipient, messageKey: String, messageID: String, date: Date,
         isMarketing: Bool
     ) -> String {
-        var headers: [MailHeader] = []
-        func add(_ name: String, _ fill: (inout MailHeader) -> Void) {
-            var header = MailHeader(name)
-            fill(&header)
-            headers.append(header)
-        }
+        String(
+            decoding: bytes(
+                content: content, sender: sender, to: to, messageKey: messageKey, messageID: messageID, date: date,
+                isMarketing: isMarketing),
+            as: UTF8.self)
+    }
 
-        add("From") { $0.appendMailbox(name: sender.name, address: sender.address) }
-        add("To") { header in
-            if to.addresses.count == 1 {
-                header.appendMailbox(name: to.name, address: to.addresses[0])
-            } else {
-                let addresses = to.addresses.map(MailHeader.cleanAddress).filter { !$0.isEmpty }
-                for (index, address) in addresses.enumerated() {
-                    header.append(address + (index < addresses.count - 1 ? "," : ""))
-                }
+    /// The message as the bytes an SMTP server receives (the UTF-8 of `build`), written into one buffer.
+    public static func bytes(
+        content: MessageContent, sender: MailAddress, to: Recipient, messageKey: String, messageID: String, date: Date,
+        isMarketing: Bool
+    ) -> [UInt8] {
+        let html = content.html.flatMap { $0.isEmpty ? nil : $0 }
+        var header = MailHeader(
+            capacity: 1000 + (content.text.utf8.count + (html?.utf8.count ?? 0) + 400) * 13 / 10)
+        header.start("From")
+        header.appendMailbox(name: sender.name, address: sender.address)
+        header.start("To")
+        if to.addresses.count == 1 {
+            header.appendMailbox(name: to.name, address: to.addresses[0])
+        } else {
+            let addresses = to.addresses.map(MailHeader.cleanAddress).filter { !$0.isEmpty }
+            for (index, address) in addresses.enumerated() {
+                header.append(address + (index < addresses.count - 1 ? "," : ""))
             }
         }
-        add("Subject") { $0.appendUnstructured(content.subject ?? "") }
-        add("Date") { $0.append(rfc5322Date(date)) }
-        add("Message-ID") { $0.append(messageID) }
-        add("X-Nudge-Key") { $0.appendUnstructured(messageKey) }
+        header.start("Subject")
+        header.appendUnstructured(content.subject ?? "")
+        header.start("Date")
+        header.append(rfc5322Date(date))
+        header.start("Message-ID")
+        header.append(messageID)
+        header.start("X-Nudge-Key")
+        header.appendUnstructured(messageKey)
         if isMarketing, let url = content.unsubscribeURL.map(MailHeader.cleanURL), !url.isEmpty {
-            add("List-Unsubscribe") { $0.append("<" + url + ">") }
-            add("List-Unsubscribe-Post") { $0.append("List-Unsubscribe=One-Click") }
+            header.start("List-Unsubscribe")
+            header.appendBracketed(url)
+            header.start("List-Unsubscribe-Post")
+            header.append("List-Unsubscribe=One-Click")
         }
-        add("MIME-Version") { $0.append("1.0") }
+        header.start("MIME-Version")
+        header.append("1.0")
 
-        // Written into one string, line by line: each line ends in CRLF.
-        var document = ""
-        document.reserveCapacity(
-            headers.count * 80 + (content.text.utf8.count + (content.html?.utf8.count ?? 0)) * 5 / 4 + 600)
-        func line(_ text: String) {
-            document += text
-            document += "\r\n"
-        }
-
-        guard let html = content.html, !html.isEmpty else {
-            for header in headers { header.lines.forEach(line) }
-            startPart(type: "text/plain", line)
-            document += QuotedPrintable.encode(content.text)
-            if !document.hasSuffix("\r\n") { document += "\r\n" }
+        guard let html else {
+            var document = header.finished()
+            startPart(type: "text/plain", &document)
+            QuotedPrintable.encode(content.text, into: &document)
+            if document.count < 2 || document[document.count - 2] != 13 || document[document.count - 1] != 10 {
+                document.append(contentsOf: lineBreak)
+            }
             return document
         }
         let boundary = "=_nudge_" + String(SHA256.hex("boundary:" + messageKey).prefix(24))
-        add("Content-Type") {
-            $0.append("multipart/alternative;")
-            $0.append("boundary=\"\(boundary)\"")
+        header.start("Content-Type")
+        header.append("multipart/alternative;")
+        header.append("boundary=\"\(boundary)\"")
+        // Each line ends in CRLF.
+        var document = header.finished()
+        func line(_ text: String) {
+            document.append(contentsOf: text.utf8)
+            document.append(contentsOf: lineBreak)
         }
-        for header in headers { header.lines.forEach(line) }
         line("")
         line("This is a multi-part message in MIME format.")
         line("")
         line("--" + boundary)
-        startPart(type: "text/plain", line)
-        line(QuotedPrintable.encode(content.text))
+        startPart(type: "text/plain", &document)
+        QuotedPrintable.encode(content.text, into: &document)
+        line("")
         line("--" + boundary)
-        startPart(type: "text/html", line)
-        line(QuotedPrintable.encode(withPreheader(content.preheader, html)))
+        startPart(type: "text/html", &document)
+        QuotedPrintable.encode(withPreheader(content.preheader, html), into: &document)
+        line("")
         line("--" + boundary + "--")
         return document
     }
+
+    private static let lineBreak: [UInt8] = [13, 10]
 
     /// An address for the SMTP envelope (`MAIL FROM`, `RCPT TO`), the same as the headers carry: whitespace,
     /// control characters and `<>,;"()[]\` removed, so that no value can end an SMTP command early or add one
@@ -134,10 +150,9 @@ public struct EmailDocument {
     }
 
     /// The header lines and blank line that start one quoted-printable UTF-8 part; its encoded body follows.
-    private static func startPart(type: String, _ line: (String) -> Void) {
-        line("Content-Type: \(type); charset=UTF-8")
-        line("Content-Transfer-Encoding: quoted-printable")
-        line("")
+    private static func startPart(type: String, _ document: inout [UInt8]) {
+        document.append(contentsOf: "Content-Type: \(type); charset=UTF-8\r\n".utf8)
+        document.append(contentsOf: "Content-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
     }
 
     /// The preheader in a hidden block right after `<body …>` (or at the start), where mail clients take the

@@ -1,68 +1,150 @@
 import Foundation
 
-/// One header field of an email, folded (RFC 5322 §2.2.3) so that no line exceeds 78 characters, with
-/// non-ASCII text as RFC 2047 encoded-words. A single unbreakable token longer than a line (a very long URL)
-/// is the only thing that can make a line longer.
+/// The header fields of an email, written straight into the message's bytes and folded (RFC 5322 §2.2.3) so that
+/// no line exceeds 78 characters, with non-ASCII text as RFC 2047 encoded-words. A single unbreakable token longer
+/// than a line (a very long URL) is the only thing that can make a line longer.
+///
+/// Each field is `start(_:)`ed, filled with `append…` calls, and ended by the next `start(_:)` or by `end()`.
+/// Tokens are copied into `bytes` as they come: an email is built once per delivery, and a string per token and
+/// per line cost more than the folding itself.
 struct MailHeader {
     static let lineLimit = 78
     /// RFC 2047 §2: an encoded-word is at most 75 characters.
     static let encodedWordLimit = 75
     private static let encodedWordOverhead = "=?UTF-8?B??=".utf8.count
 
-    /// The field's lines: the first starts with the name, the others (folded) with a space.
-    private(set) var lines: [String]
+    /// Every field written so far; an open field's last line has no line break yet.
+    private(set) var bytes: [UInt8] = []
+    /// Where the line being written starts in `bytes`.
+    private var lineStart = 0
+    /// Where the open field starts in `bytes`; nil when no field is open.
+    private var fieldStart: Int?
 
-    init(_ name: String) {
-        lines = [name + ":"]
+    /// No field yet, with room for `capacity` bytes (the fields and whatever the caller writes after them).
+    init(capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
     }
+
+    /// One field, open.
+    init(_ name: String) {
+        start(name)
+    }
+
+    /// Ends the open field, if any, and starts `name:`.
+    mutating func start(_ name: String) {
+        end()
+        fieldStart = bytes.count
+        lineStart = bytes.count
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Ends the open field with its line break.
+    mutating func end() {
+        guard fieldStart != nil else { return }
+        bytes.append(13)
+        bytes.append(10)
+        fieldStart = nil
+    }
+
+    /// Every field, the open one ended: the bytes of the header, to which the caller appends the rest.
+    consuming func finished() -> [UInt8] {
+        end()
+        return bytes
+    }
+
+    /// The open field's lines: the first starts with the name, the others (folded) with a space.
+    var lines: [String] {
+        guard let fieldStart else { return [] }
+        return String(decoding: bytes[fieldStart...], as: UTF8.self).components(separatedBy: "\r\n")
+    }
+
+    /// Characters on the line being written.
+    private var lineWidth: Int { bytes.count - lineStart }
 
     /// Appends `token` after a space, folding before it when it does not fit on the current line.
     mutating func append(_ token: String) {
-        let current = lines[lines.count - 1]
-        if current.utf8.count + 1 + token.utf8.count <= Self.lineLimit {
-            lines[lines.count - 1] += " " + token
-        } else {
-            lines.append(" " + token)
-        }
+        append(token.utf8)
     }
 
-    /// An unstructured value (`Subject`): as is, folded at its spaces, when it is printable ASCII that folds
-    /// within the limit; otherwise as encoded-words. Line breaks and control characters become spaces first.
+    mutating func append(_ token: some Collection<UInt8>) {
+        startToken(length: token.count)
+        bytes.append(contentsOf: token)
+    }
+
+    /// The space, or the fold, before a token of `length` characters that the caller then writes.
+    private mutating func startToken(length: Int) {
+        if lineWidth + 1 + length > Self.lineLimit {
+            bytes.append(13)
+            bytes.append(10)
+            lineStart = bytes.count
+        }
+        bytes.append(UInt8(ascii: " "))
+    }
+
+    /// `<text>` as one token (an address or a URL, already cleaned).
+    mutating func appendBracketed(_ text: String) {
+        startToken(length: text.utf8.count + 2)
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    /// An unstructured value (`Subject`): as is, folded at its spaces, when it is printable ASCII and each word fits
+    /// on a line of its own; otherwise as encoded-words. Line breaks and control characters become spaces first.
     mutating func appendUnstructured(_ value: String) {
         let value = Self.singleLine(value)
-        if Self.isPlainASCII(value), !Self.containsEncodedWordStart(value) {
-            var folded = self
-            for word in value.split(separator: " ", omittingEmptySubsequences: false) { folded.append(String(word)) }
-            if folded.lines.allSatisfy({ $0.utf8.count <= Self.lineLimit }) {
-                self = folded
-                return
+        if Self.isPlainASCII(value), !Self.containsEncodedWordStart(value), Self.longestWord(value) < Self.lineLimit {
+            var word = value.utf8.startIndex
+            for index in value.utf8.indices where value.utf8[index] == UInt8(ascii: " ") {
+                append(value.utf8[word..<index])
+                word = value.utf8.index(after: index)
             }
+            append(value.utf8[word...])
+            return
         }
         appendEncodedWords(value)
+    }
+
+    /// The length of the longest run of characters between spaces (and the ends).
+    private static func longestWord(_ text: String) -> Int {
+        var longest = 0
+        var current = 0
+        for byte in text.utf8 {
+            current = byte == UInt8(ascii: " ") ? 0 : current + 1
+            longest = max(longest, current)
+        }
+        return longest
     }
 
     /// A display name and address (`Lan <lan@example.vn>`); the name quoted when it is ASCII and short,
     /// encoded-words otherwise.
     mutating func appendMailbox(name: String?, address: String) {
-        let address = "<" + Self.cleanAddress(address) + ">"
         if let name = name.map(Self.singleLine), !name.isEmpty {
-            if Self.isPlainASCII(name), case let quoted = Self.quoted(name), quoted.utf8.count <= 60 {
-                append(quoted)
+            if Self.isPlainASCII(name), case let length = Self.quotedLength(name), length <= 60 {
+                appendQuoted(name, length: length)
             } else {
                 appendEncodedWords(name)
             }
         }
-        append(address)
+        appendBracketed(Self.cleanAddress(address))
     }
 
-    /// An ASCII display name as a quoted string, with its backslashes and double quotes escaped.
-    private static func quoted(_ name: String) -> String {
-        var escaped = "\""
-        for character in name {
-            if character == "\\" || character == "\"" { escaped.append("\\") }
-            escaped.append(character)
+    /// The length of an ASCII display name as a quoted string: its quotes, and a backslash before each backslash
+    /// and double quote.
+    private static func quotedLength(_ name: String) -> Int {
+        name.utf8.reduce(2) { $0 + ($1 == UInt8(ascii: "\\") || $1 == UInt8(ascii: "\"") ? 2 : 1) }
+    }
+
+    /// An ASCII display name as a quoted string (`quotedLength` characters).
+    private mutating func appendQuoted(_ name: String, length: Int) {
+        startToken(length: length)
+        bytes.append(UInt8(ascii: "\""))
+        for byte in name.utf8 {
+            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { bytes.append(UInt8(ascii: "\\")) }
+            bytes.append(byte)
         }
-        return escaped + "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// `text` as UTF-8 B encoded-words, each filling the rest of its line, never splitting a character's bytes
@@ -110,7 +192,7 @@ struct MailHeader {
 
         mutating func add(_ unit: some Collection<UInt8>, to header: inout MailHeader) {
             if !chunk.isEmpty, MailHeader.encodedLength(chunk.count + unit.count) > limit {
-                header.append(MailHeader.encodedWord(chunk))
+                header.appendEncodedWord(chunk)
                 chunk.removeAll(keepingCapacity: true)
                 limit = header.nextWordLimit()
             }
@@ -119,7 +201,7 @@ struct MailHeader {
 
         /// Writes the last word; `always` writes one even when empty (an empty value).
         func finish(to header: inout MailHeader, always: Bool) {
-            if !chunk.isEmpty || always { header.append(MailHeader.encodedWord(chunk)) }
+            if !chunk.isEmpty || always { header.appendEncodedWord(chunk) }
         }
     }
 
@@ -133,7 +215,7 @@ struct MailHeader {
 
     /// The longest encoded-word that fits on the current line, or a whole new line when little room is left.
     private func nextWordLimit() -> Int {
-        let room = Self.lineLimit - lines[lines.count - 1].utf8.count - 1
+        let room = Self.lineLimit - lineWidth - 1
         return room >= Self.encodedWordOverhead + 8 ? min(Self.encodedWordLimit, room) : Self.encodedWordLimit
     }
 
@@ -145,8 +227,12 @@ struct MailHeader {
         encodedWordOverhead + (byteCount + 2) / 3 * 4
     }
 
-    private static func encodedWord(_ bytes: [UInt8]) -> String {
-        "=?UTF-8?B?" + base64(bytes) + "?="
+    /// `=?UTF-8?B?…?=` holding `chunk`, as one token.
+    private mutating func appendEncodedWord(_ chunk: [UInt8]) {
+        startToken(length: Self.encodedLength(chunk.count))
+        bytes.append(contentsOf: "=?UTF-8?B?".utf8)
+        Self.base64(chunk, into: &bytes)
+        bytes.append(contentsOf: "?=".utf8)
     }
 
     private static let base64Alphabet: [UInt8] = Array(
@@ -156,6 +242,12 @@ struct MailHeader {
     static func base64(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        base64(bytes, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same, appended to `out`.
+    static func base64(_ bytes: [UInt8], into out: inout [UInt8]) {
         var index = 0
         while index < bytes.count {
             let first = UInt32(bytes[index])
@@ -168,7 +260,6 @@ struct MailHeader {
             out.append(index + 2 < bytes.count ? base64Alphabet[Int(group & 63)] : 61)
             index += 3
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether `=?` occurs (text that a reader could take for an encoded-word).

@@ -10,7 +10,11 @@ public struct MessagePreview: Sendable, Hashable {
     /// The preview of `message` on a channel configured with `settings` (nil: the `file` transport's defaults),
     /// dated `now`; `templates` hold an `http` channel's body template.
     public init(_ message: OutboxMessage, settings: ChannelSettings?, templates: TemplateSet, now: Date) {
-        var facts = ["to: " + (message.recipient.addresses.isEmpty ? "(nobody)" : message.recipient.addresses.joined(separator: ", "))]
+        var facts = [
+            "to: "
+                + (message.recipient.addresses.isEmpty
+                    ? "(nobody)" : message.recipient.addresses.joined(separator: ", "))
+        ]
         if case .http(let http)? = settings?.transport {
             facts.append("POST \(http.url)" + (http.bodyTemplate.map { " with body template \($0)" } ?? ""))
             switch HTTPBody.render(message, template: http.bodyTemplate, in: templates) {

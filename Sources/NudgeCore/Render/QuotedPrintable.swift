@@ -27,32 +27,50 @@ enum QuotedPrintable {
     }
 
     static func encode(_ text: String) -> String {
+        var output: [UInt8] = []
+        encode(text, into: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The same, appended to `output` (an email's bytes).
+    static func encode(_ text: String, into output: inout [UInt8]) {
         var text = text
-        return text.withUTF8 { bytes in
-            encodings.withUnsafeBufferPointer { table in
-                // Every byte takes at most 3 characters, each line break 2 and each soft break 3 per 73 characters.
-                let capacity = bytes.count * 3 + (bytes.count * 3 / 73 + 1) * 3 + 2
-                return String(unsafeUninitializedCapacity: capacity) { output in
-                    var written = 0
-                    var lineStart = 0
-                    var index = 0
-                    while index < bytes.count {
-                        let byte = bytes[index]
-                        if byte == 13 || byte == 10 {
-                            encodeLine(bytes, from: lineStart, to: index, table: table, into: output, at: &written)
-                            output[written] = 13
-                            output[written + 1] = 10
-                            written += 2
-                            if byte == 13, index + 1 < bytes.count, bytes[index + 1] == 10 { index += 1 }
-                            lineStart = index + 1
-                        }
-                        index += 1
-                    }
-                    encodeLine(bytes, from: lineStart, to: bytes.count, table: table, into: output, at: &written)
-                    return written
+        text.withUTF8 { bytes in
+            // Every byte takes at most 3 characters, each line break 2 and each soft break 3 per 73 characters.
+            let capacity = bytes.count * 3 + (bytes.count * 3 / 73 + 1) * 3 + 2
+            let start = output.count
+            output.append(contentsOf: repeatElement(0, count: capacity))
+            let written = output.withUnsafeMutableBufferPointer { whole in
+                encodings.withUnsafeBufferPointer { table in
+                    encode(bytes, table: table, into: UnsafeMutableBufferPointer(rebasing: whole[start...]))
                 }
             }
+            output.removeLast(capacity - written)
         }
+    }
+
+    /// Encodes `bytes` into `output`, which has room for the worst case; returns how many bytes it wrote.
+    private static func encode(
+        _ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt32>,
+        into output: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
+        var written = 0
+        var lineStart = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 13 || byte == 10 {
+                encodeLine(bytes, from: lineStart, to: index, table: table, into: output, at: &written)
+                output[written] = 13
+                output[written + 1] = 10
+                written += 2
+                if byte == 13, index + 1 < bytes.count, bytes[index + 1] == 10 { index += 1 }
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        encodeLine(bytes, from: lineStart, to: bytes.count, table: table, into: output, at: &written)
+        return written
     }
 
     /// One line of text (`bytes[start..<end]`) as one or more encoded lines joined by soft breaks. The three
