@@ -249,6 +249,50 @@ struct CurlMultiLoopTests {
         await loop.shutdown()
     }
 
+    /// One loop thread reuses its handles: one kept set up for the same server carries none of the last transfer's
+    /// headers or body, and one set up for another method or server starts from libcurl's defaults.
+    @Test func aReusedHandleCarriesOnlyItsOwnTransfersOptions() async throws {
+        let loop = CurlMultiLoop(options: .init(idleHandles: 1))
+        try await PeerProcess.with(.httpSink) { peer in
+            let base = "http://127.0.0.1:\(peer.port)"
+            let sent: [(method: String, path: String, headers: [(name: String, value: String)], body: String)] = [
+                ("POST", "/a", [("X-Seq", "1"), ("X-Only-First", "yes")], "the first body, longer than the rest"),
+                ("POST", "/a", [("X-Seq", "2")], "two"),
+                ("PUT", "/c", [("X-Seq", "3")], "third"),
+                ("POST", "/a", [("X-Seq", "4")], ""),
+                ("POST", "/a", [("X-Seq", "5")], "Chào chị Lan"),
+            ]
+            for request in sent {
+                let http = CurlRequest.HTTP(
+                    method: request.method, url: base + request.path, headers: request.headers,
+                    body: Array(request.body.utf8))
+                guard case .response(200, _, _) = await loop.perform(CurlRequest(kind: .http(http), timeout: 5)).result
+                else {
+                    Issue.record("request \(request.headers[0].value) was not answered 200")
+                    return
+                }
+            }
+            let list = CurlRequest.HTTP(method: "GET", url: base + "/__sink/requests")
+            guard
+                case .response(200, _, let recorded) = await loop.perform(CurlRequest(kind: .http(list), timeout: 5))
+                    .result,
+                let requests = try JSONSerialization.jsonObject(with: Data(recorded)) as? [[String: Any]]
+            else {
+                Issue.record("no request list")
+                return
+            }
+            #expect(requests.count == sent.count)
+            for (request, record) in zip(sent, requests) {
+                let headers = (record["headers"] as? [[String]] ?? []).map { $0[0].lowercased() }
+                #expect(record["method"] as? String == request.method)
+                #expect(record["path"] as? String == request.path)
+                #expect(record["body"] as? String == request.body, "\(request.headers[0].value)")
+                #expect(headers.filter { $0.hasPrefix("x-") } == request.headers.map { $0.name.lowercased() })
+            }
+        }
+        await loop.shutdown()
+    }
+
     @Test func aRequestLibcurlCannotRunFailsAlone() async throws {
         let loop = CurlMultiLoop()
         let request = CurlRequest(

@@ -1,7 +1,7 @@
 import CCurl
 
 // libcurl's data callbacks. Each context pointer is the transfer's `CurlTransfer`, passed unretained: the
-// worker keeps the transfer alive until its handle is reset. Constants outside main.swift, so they are not
+// worker keeps the transfer alive until its handle is back in the pool. Constants outside main.swift, so they are not
 // main-actor isolated; C function pointers are Sendable.
 
 /// `CURLOPT_READFUNCTION`: the message bytes of an SMTP upload.

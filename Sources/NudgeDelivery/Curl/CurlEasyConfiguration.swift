@@ -2,82 +2,100 @@ import CCurl
 import Foundation
 import NudgeCore
 
-/// Turns a `CurlRequest` into libcurl options on an easy handle (fresh, or reset by the pool).
+/// Turns a `CurlRequest` into libcurl options on an easy handle.
+///
+/// The options are of two kinds. Those of a channel (server, credentials, time limits, TLS, callbacks: its
+/// `CurlHandleSetup`) are the same for each of its transfers; a pooled handle already set up for them keeps them,
+/// and only the transfer's own options (its recipients or headers, its body, its buffers) are set again. libcurl
+/// copies string options, so a handle set up anew for each message costs a reset and twenty options more.
 enum CurlEasyConfiguration {
-    /// Sets every option; returns why the request cannot run when libcurl refuses one, nil when all is set.
+    /// Sets the transfer's options, and the channel's too unless `isSetUp` (the handle was set up for
+    /// `CurlHandleSetup(request)`); returns why the request cannot run when libcurl refuses one, nil when all is set.
     static func apply(
-        _ request: CurlRequest, to easy: UnsafeMutableRawPointer, transfer: CurlTransfer, sockets: CurlSocketRegistry
+        _ request: CurlRequest, to easy: UnsafeMutableRawPointer, isSetUp: Bool, transfer: CurlTransfer,
+        sockets: CurlSocketRegistry
     ) -> String? {
         var options = EasyOptions(easy: easy)
+        if !isSetUp { setUp(request, &options, sockets) }
         let context = Unmanaged.passUnretained(transfer).toOpaque()
+        options.set(CURLOPT_ERRORBUFFER, pointer: transfer.errorBuffer)
+        options.set(CURLOPT_HEADERDATA, pointer: context)
+        options.set(CURLOPT_WRITEDATA, pointer: context)
+        switch request.kind {
+        case .http(let http):
+            if let body = http.body {
+                // The size first: COPYPOSTFIELDS then copies exactly that many bytes, NULs included.
+                options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(body.count))
+                body.withUnsafeBytes { bytes in
+                    options.set(CURLOPT_COPYPOSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                }
+            }
+            // No `Expect: 100-continue` round trip before a body: gateways answer at once.
+            let headers = http.headers.map { "\(clean($0.name)): \(clean($0.value))" } + ["Expect:"]
+            options.set(CURLOPT_HTTPHEADER, pointer: transfer.list(headers))
+        case .smtp(let smtp):
+            options.set(CURLOPT_MAIL_RCPT, pointer: transfer.list(smtp.recipients.map { "<" + $0 + ">" }))
+            transfer.upload(smtp.payload)
+            options.set(CURLOPT_INFILESIZE_LARGE, offset: curl_off_t(smtp.payload.count))
+            options.set(CURLOPT_READDATA, pointer: context)
+        }
+        return options.failure
+    }
+
+    /// Takes back every pointer `apply` gave the handle into a transfer's buffers, once the transfer has ended: the
+    /// handle stays set up for its channel, pointing at nothing of the finished transfer.
+    static func detach(_ easy: UnsafeMutableRawPointer) {
+        for option in [CURLOPT_ERRORBUFFER, CURLOPT_HEADERDATA, CURLOPT_WRITEDATA, CURLOPT_READDATA] {
+            _ = ccurl_easy_setopt_pointer(easy, option, nil)
+        }
+        for option in [CURLOPT_MAIL_RCPT, CURLOPT_HTTPHEADER] {
+            _ = ccurl_easy_setopt_pointer(easy, option, UnsafeMutablePointer<curl_slist>?.none)
+        }
+    }
+
+    /// The channel's options: those of every transfer with the same `CurlHandleSetup`.
+    private static func setUp(_ request: CurlRequest, _ options: inout EasyOptions, _ sockets: CurlSocketRegistry) {
         options.set(CURLOPT_NOSIGNAL, 1)
         options.track(sockets)
-        options.set(CURLOPT_ERRORBUFFER, pointer: transfer.errorBuffer)
         options.set(CURLOPT_TIMEOUT_MS, milliseconds(request.timeout))
         options.set(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(request.connectTimeout))
         // SMTP replies, and the QUIT libcurl sends when it closes a connection (which blocks the loop), may
         // take no longer than the whole transfer; libcurl's default is two minutes.
         options.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, Int(request.timeout.rounded(.up))))
         options.set(CURLOPT_HEADERFUNCTION, curlHeaderCallback)
-        options.set(CURLOPT_HEADERDATA, pointer: context)
         options.set(CURLOPT_WRITEFUNCTION, curlWriteCallback)
-        options.set(CURLOPT_WRITEDATA, pointer: context)
         if let caFile = request.tls.caFile { options.set(CURLOPT_CAINFO, caFile) }
         if !request.tls.verify {
             options.set(CURLOPT_SSL_VERIFYPEER, 0)
             options.set(CURLOPT_SSL_VERIFYHOST, 0)
         }
         switch request.kind {
-        case .http(let http): apply(http, &options, transfer)
-        case .smtp(let smtp): apply(smtp, &options, transfer, context)
-        }
-        return options.failure
-    }
-
-    private static func apply(_ http: CurlRequest.HTTP, _ options: inout EasyOptions, _ transfer: CurlTransfer) {
-        options.set(CURLOPT_PROTOCOLS_STR, "http,https")
-        options.set(CURLOPT_URL, http.url)
-        let method = http.method.uppercased()
-        switch method {
-        case "GET": options.set(CURLOPT_HTTPGET, 1)
-        case "HEAD": options.set(CURLOPT_NOBODY, 1)
-        case "POST": options.set(CURLOPT_POST, 1)
-        default: options.set(CURLOPT_CUSTOMREQUEST, method)
-        }
-        if let body = http.body {
-            // The size first: COPYPOSTFIELDS then copies exactly that many bytes, NULs included.
-            options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(body.count))
-            body.withUnsafeBytes { bytes in
-                options.set(CURLOPT_COPYPOSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+        case .http(let http):
+            options.set(CURLOPT_PROTOCOLS_STR, "http,https")
+            options.set(CURLOPT_URL, http.url)
+            let method = http.method.uppercased()
+            switch method {
+            case "GET": options.set(CURLOPT_HTTPGET, 1)
+            case "HEAD": options.set(CURLOPT_NOBODY, 1)
+            case "POST": options.set(CURLOPT_POST, 1)
+            default: options.set(CURLOPT_CUSTOMREQUEST, method)
             }
+        case .smtp(let smtp):
+            options.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+            options.set(CURLOPT_URL, smtp.url)
+            options.set(CURLOPT_MAIL_FROM, "<" + smtp.mailFrom + ">")
+            switch smtp.startTLS {
+            case .required: options.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+            case .optional: options.set(CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
+            case .off: options.set(CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
+            }
+            if let username = smtp.username {
+                options.set(CURLOPT_USERNAME, username)
+                options.set(CURLOPT_PASSWORD, smtp.password ?? "")
+            }
+            options.set(CURLOPT_UPLOAD, 1)
+            options.set(CURLOPT_READFUNCTION, curlReadCallback)
         }
-        // No `Expect: 100-continue` round trip before a body: gateways answer at once.
-        let headers = http.headers.map { "\(clean($0.name)): \(clean($0.value))" } + ["Expect:"]
-        options.set(CURLOPT_HTTPHEADER, pointer: transfer.list(headers))
-    }
-
-    private static func apply(
-        _ smtp: CurlRequest.SMTP, _ options: inout EasyOptions, _ transfer: CurlTransfer,
-        _ context: UnsafeMutableRawPointer
-    ) {
-        options.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
-        options.set(CURLOPT_URL, smtp.url)
-        options.set(CURLOPT_MAIL_FROM, "<" + smtp.mailFrom + ">")
-        options.set(CURLOPT_MAIL_RCPT, pointer: transfer.list(smtp.recipients.map { "<" + $0 + ">" }))
-        switch smtp.startTLS {
-        case .required: options.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
-        case .optional: options.set(CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
-        case .off: options.set(CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
-        }
-        if let username = smtp.username {
-            options.set(CURLOPT_USERNAME, username)
-            options.set(CURLOPT_PASSWORD, smtp.password ?? "")
-        }
-        transfer.upload(smtp.payload)
-        options.set(CURLOPT_UPLOAD, 1)
-        options.set(CURLOPT_INFILESIZE_LARGE, offset: curl_off_t(smtp.payload.count))
-        options.set(CURLOPT_READFUNCTION, curlReadCallback)
-        options.set(CURLOPT_READDATA, pointer: context)
     }
 
     /// libcurl reads 0 as "no limit": anything set is at least a millisecond.

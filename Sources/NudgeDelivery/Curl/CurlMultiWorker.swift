@@ -112,19 +112,22 @@ final class CurlMultiWorker {
     /// is answered at once (and false returned).
     @discardableResult
     private func start(_ job: CurlJob) -> Bool {
-        guard let easy = pool.take() else {
+        let setup = CurlHandleSetup(job.request)
+        guard let (easy, isSetUp) = pool.take(for: setup) else {
             job.fail(.other, "libcurl could not create an easy handle")
             return false
         }
-        let transfer = CurlTransfer(job: job)
-        if let problem = CurlEasyConfiguration.apply(job.request, to: easy, transfer: transfer, sockets: sockets) {
-            pool.give(back: easy)
+        let transfer = CurlTransfer(job: job, setup: setup)
+        if let problem = CurlEasyConfiguration.apply(
+            job.request, to: easy, isSetUp: isSetUp, transfer: transfer, sockets: sockets)
+        {
+            pool.give(back: easy, setUpFor: nil)
             job.fail(.other, problem)
             return false
         }
         let added = curl_multi_add_handle(multi, easy)
         guard added == CURLM_OK else {
-            pool.give(back: easy)
+            pool.give(back: easy, setUpFor: setup)
             job.fail(.other, "libcurl refused the transfer: " + String(cString: curl_multi_strerror(added)))
             return false
         }
@@ -152,7 +155,7 @@ final class CurlMultiWorker {
         _ = ccurl_easy_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
         _ = ccurl_easy_getinfo_offset(easy, CURLINFO_TOTAL_TIME_T, &microseconds)
         let result = CurlResultMapping.result(code: code, replyCode: replyCode, transfer: transfer)
-        pool.give(back: easy)
+        pool.give(back: easy, setUpFor: transfer.setup)
         inbox.count(transferOpening: connects)
         transfer.job.answer(
             CurlResponse(result: result, totalTime: TimeInterval(microseconds) / 1_000_000, newConnections: connects))

@@ -112,7 +112,8 @@ public final class CurlLane: @unchecked Sendable {
     func assign() -> Int {
         lock.withLock {
             var best = 0
-            for slot in outstanding.indices where outstanding[slot] * limit(forSlot: best)
+            for slot in outstanding.indices
+            where outstanding[slot] * limit(forSlot: best)
                 < outstanding[best] * limit(forSlot: slot)
             {
                 best = slot

@@ -2,9 +2,12 @@ import CCurl
 
 /// One transfer in flight: the bytes libcurl reads and writes through the callbacks, the C lists and error
 /// buffer its options point to, and the job to answer. Used on the loop thread only; the worker holds it until
-/// the transfer's handle is reset, so every pointer libcurl has into it stays valid.
+/// the transfer's handle is back in the pool, its pointers into the transfer taken back, so every pointer libcurl
+/// has into it stays valid.
 final class CurlTransfer {
     let job: CurlJob
+    /// The channel options the handle was set up with.
+    let setup: CurlHandleSetup
     /// Protocol replies and response headers, one line each, as libcurl passed them.
     private(set) var headerLines: [String] = []
     /// The HTTP response body, up to `maximumBody` bytes.
@@ -18,8 +21,9 @@ final class CurlTransfer {
     /// Responses are for classification and logs; a gateway that answers more is not kept in memory.
     static let maximumBody = 1 << 20
 
-    init(job: CurlJob) {
+    init(job: CurlJob, setup: CurlHandleSetup) {
         self.job = job
+        self.setup = setup
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }
