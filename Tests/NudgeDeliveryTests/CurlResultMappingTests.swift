@@ -18,6 +18,33 @@ struct CurlResultMappingTests {
         #expect(CurlResultMapping.lastReply([], code: 250) == "")
     }
 
+    /// Replies grouped the plain way (each reply a list of its lines, continuations included), on random
+    /// conversations: multi-line replies, blank lines, a reply cut short, codes that repeat.
+    @Test func theLastReplyMatchesGroupingEveryReplyOnRandomLines() {
+        func grouped(_ lines: [String], code: Int) -> String {
+            var replies: [[String]] = []
+            var complete = true
+            for line in lines where !line.isEmpty {
+                if complete { replies.append([]) }
+                replies[replies.count - 1].append(line)
+                complete = Array(line.utf8).dropFirst(3).first != UInt8(ascii: "-")
+            }
+            return (replies.last { $0.first?.hasPrefix(String(code)) == true } ?? []).joined(separator: "\r\n")
+        }
+        let pieces = [
+            "250 2.1.0 Ok", "250-PIPELINING", "250", "354 End data", "451-4.3.0 First", "451 Second", "",
+            "221 Bye", "550-5.1.1 No", "550 5.1.1 such user", "45", "4511 x", "250-",
+        ]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let lines = (0..<Int.random(in: 0..<9, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+            for code in [250, 354, 451, 550, 221, 421] {
+                #expect(
+                    CurlResultMapping.lastReply(lines, code: code) == grouped(lines, code: code), "\(lines) \(code)")
+            }
+        }
+    }
+
     @Test func httpHeadersComeFromTheLastResponse() {
         let lines = [
             "HTTP/1.1 100 Continue", "", "HTTP/1.1 429 Too Many Requests", "Retry-After:  7 ",

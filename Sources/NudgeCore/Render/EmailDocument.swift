@@ -85,7 +85,7 @@ public struct EmailDocument {
             }
             return document
         }
-        let boundary = "=_nudge_" + String(SHA256.hex("boundary:" + messageKey).prefix(24))
+        let boundary = "=_nudge_" + SHA256.hex("boundary:" + messageKey, length: 24)
         header.start("Content-Type")
         header.append("multipart/alternative;")
         header.append("boundary=\"\(boundary)\"")
@@ -121,7 +121,7 @@ public struct EmailDocument {
 
     /// `<hex@nudge>`: 128 bits of the SHA-256 of the message key, the same for every delivery of the message.
     public static func messageID(forKey key: String) -> String {
-        "<" + String(SHA256.hex(key).prefix(32)) + "@nudge>"
+        "<" + SHA256.hex(key, length: 32) + "@nudge>"
     }
 
     /// `Fri, 27 Nov 2026 03:00:00 +0000`: the UTC calendar date by arithmetic (proleptic Gregorian, whole
@@ -170,24 +170,25 @@ public struct EmailDocument {
     /// The `>` that closes the first `<body` (any case), by bytes: every HTML body is searched once per delivery.
     private static func endOfBodyTag(in html: String) -> String.Index? {
         let utf8 = html.utf8
-        let tag = Array("<body".utf8)
         var index = utf8.startIndex
         while let open = utf8[index...].firstIndex(of: UInt8(ascii: "<")) {
             var candidate = open
             var matched = 0
-            while matched < tag.count, candidate < utf8.endIndex, utf8[candidate] | 0x20 == tag[matched] | 0x20 {
+            while matched < bodyTag.count, candidate < utf8.endIndex, utf8[candidate] | 0x20 == bodyTag[matched] | 0x20
+            {
                 matched += 1
                 candidate = utf8.index(after: candidate)
             }
-            if matched == tag.count { return utf8[candidate...].firstIndex(of: UInt8(ascii: ">")) }
+            if matched == bodyTag.count { return utf8[candidate...].firstIndex(of: UInt8(ascii: ">")) }
             index = utf8.index(after: open)
         }
         return nil
     }
 
+    private static let bodyTag = Array("<body".utf8)
+
     private static func escapeHTML(_ text: String) -> String {
-        let special = Array("&<>\"'".utf8)
-        if !text.utf8.contains(where: special.contains) { return text }
+        if !text.utf8.contains(where: { htmlSpecial.contains($0) }) { return text }
         var result = ""
         for character in text {
             switch character {
@@ -201,4 +202,6 @@ public struct EmailDocument {
         }
         return result
     }
+
+    private static let htmlSpecial = Array("&<>\"'".utf8)
 }

@@ -297,10 +297,11 @@ struct MailHeader {
                 }))
     }
 
+    private static let addressUnsafe = Array("<>,;\"()[]\\".utf8)
+
     /// An address with everything that could break out of `<…>` or the header removed.
     static func cleanAddress(_ address: String) -> String {
-        let unsafe = Array("<>,;\"()[]\\".utf8)
-        if address.utf8.allSatisfy({ (33...126).contains($0) && !unsafe.contains($0) }) { return address }
+        if address.utf8.allSatisfy({ (33...126).contains($0) && !addressUnsafe.contains($0) }) { return address }
         return String(
             String.UnicodeScalarView(
                 address.unicodeScalars.filter {

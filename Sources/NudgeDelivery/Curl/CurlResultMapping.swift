@@ -89,16 +89,24 @@ enum CurlResultMapping {
     /// The text of the SMTP server's last reply with `code`, all its lines (`250-…` continuations and the final
     /// `250 …`). Replies after it (`221 Bye` to the `QUIT` that follows a refusal) are not the verdict.
     static func lastReply(_ lines: [String], code: Int) -> String {
-        var replies: [[String]] = []
-        var complete = true
-        for line in lines where !line.isEmpty {
-            if complete { replies.append([]) }
-            replies[replies.count - 1].append(line)
-            // `250-` continues a reply; `250 ` (or a bare `250`) ends it.
-            complete = line.utf8.dropFirst(3).first != UInt8(ascii: "-")
-        }
         let prefix = String(code)
-        let verdict = replies.last { $0.first?.hasPrefix(prefix) == true } ?? []
-        return verdict.joined(separator: "\r\n")
+        // Where the reply being read starts, and where the last one with the code lies.
+        var replyStart: Int?
+        var verdict: Range<Int>?
+        for (index, line) in lines.enumerated() where !line.isEmpty {
+            let start = replyStart ?? index
+            // `250-` continues a reply; `250 ` (or a bare `250`) ends it.
+            if line.utf8.dropFirst(3).first == UInt8(ascii: "-") {
+                replyStart = start
+                continue
+            }
+            if lines[start].hasPrefix(prefix) { verdict = start..<index + 1 }
+            replyStart = nil
+        }
+        // A reply the server did not finish counts as it stands.
+        if let start = replyStart, lines[start].hasPrefix(prefix) { verdict = start..<lines.count }
+        guard let verdict else { return "" }
+        if verdict.count == 1 { return lines[verdict.lowerBound] }
+        return lines[verdict].filter { !$0.isEmpty }.joined(separator: "\r\n")
     }
 }
