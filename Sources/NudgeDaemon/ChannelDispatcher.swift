@@ -207,9 +207,11 @@ struct ChannelDispatcher: Sendable {
                     ? try tx.claimMessages(channel: channel, now: moment, leaseUntil: moment + lease, limit: limit) : []
                 return (entries, claimed)
             }
-            for entry in entries {
-                logger.info("dispatch", metadata: DispatchMetadata.of(entry))
-                DaemonMetrics.shared.dispatched(entry)
+            StandardStream.batch {
+                for entry in entries {
+                    logger.info("dispatch", metadata: DispatchMetadata.of(entry))
+                    DaemonMetrics.shared.dispatched(entry)
+                }
             }
             return claimed
         } catch {

@@ -77,12 +77,35 @@ public struct LineLogHandler: LogHandler {
 /// Whole lines to stdout, never interleaved between threads.
 enum StandardStream {
     private static let lock = NSLock()
+    /// Where the lines written inside `batch(_:)` wait, for the task running it.
+    @TaskLocal private static var pending: PendingLines?
 
     static func write(_ text: String) {
+        if let pending {
+            pending.bytes.append(contentsOf: text.utf8)
+            return
+        }
         var text = text
         text.withUTF8 { bytes in
             lock.withLock { writeAll(bytes, to: STDOUT_FILENO) }
         }
+    }
+
+    /// Runs `body` and writes the lines it wrote with one write(2) at its end, whole and in order: a dispatcher
+    /// logs a line for each outcome of a batch, and a system call for each was a good part of the cost.
+    static func batch<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let lines = PendingLines()
+        defer {
+            lines.bytes.withUnsafeBufferPointer { bytes in
+                if !bytes.isEmpty { lock.withLock { writeAll(bytes, to: STDOUT_FILENO) } }
+            }
+        }
+        return try $pending.withValue(lines, operation: body)
+    }
+
+    /// Lines of one `batch`, used by the task running it only.
+    private final class PendingLines: @unchecked Sendable {
+        var bytes: [UInt8] = []
     }
 }
 

@@ -77,6 +77,15 @@ import Testing
             #expect(eml.contains("\r\nX-Nudge-Key: \(key)\r\n"))
 
             #expect(try await daemon.stop() == 0)
+            // Journald gets one whole line per outcome, as the dispatch log has it (SPEC §13).
+            let lines = daemon.output.split(separator: "\n")
+            for entry in [sent, failed] {
+                let seq = try #require(entry["seq"] as? Int)
+                let status = try #require(entry["status"] as? String)
+                let logged = lines.filter { $0.contains(" msg=dispatch ") && $0.contains(" seq=\(seq) ") }
+                #expect(logged.count == 1, "\(logged)")
+                #expect(logged.first?.hasPrefix("at=") == true && logged.first?.contains(" status=\(status) ") == true)
+            }
         }
     }
 }
