@@ -85,15 +85,7 @@ struct CurlMultiLoopTests {
             #expect(String(decoding: reply, as: UTF8.self).contains(#""ok":true"#))
             #expect(accepted.newConnections == 0, "keep-alive: the second request reuses the first one's connection")
 
-            let list = CurlRequest.HTTP(method: "GET", url: "http://127.0.0.1:\(peer.port)/__sink/requests")
-            guard
-                case .response(200, _, let recorded) = await loop.perform(CurlRequest(kind: .http(list), timeout: 5))
-                    .result,
-                let requests = try JSONSerialization.jsonObject(with: Data(recorded)) as? [[String: Any]]
-            else {
-                Issue.record("no request list")
-                return
-            }
+            let requests = try #require(await Self.recordedRequests(loop, peer))
             #expect(requests.count == 2)
             let last = try #require(requests.last)
             #expect(last["body"] as? String == String(decoding: body, as: UTF8.self))
@@ -272,15 +264,7 @@ struct CurlMultiLoopTests {
                     return
                 }
             }
-            let list = CurlRequest.HTTP(method: "GET", url: base + "/__sink/requests")
-            guard
-                case .response(200, _, let recorded) = await loop.perform(CurlRequest(kind: .http(list), timeout: 5))
-                    .result,
-                let requests = try JSONSerialization.jsonObject(with: Data(recorded)) as? [[String: Any]]
-            else {
-                Issue.record("no request list")
-                return
-            }
+            let requests = try #require(await Self.recordedRequests(loop, peer))
             #expect(requests.count == sent.count)
             for (request, record) in zip(sent, requests) {
                 let headers = (record["headers"] as? [[String]] ?? []).map { $0[0].lowercased() }
@@ -291,6 +275,15 @@ struct CurlMultiLoopTests {
             }
         }
         await loop.shutdown()
+    }
+
+    /// The requests the HTTP sink recorded, asked for through `loop`; nil when it does not answer with a list.
+    static func recordedRequests(_ loop: CurlMultiLoop, _ peer: PeerProcess) async throws -> [[String: Any]]? {
+        let list = CurlRequest.HTTP(method: "GET", url: "http://127.0.0.1:\(peer.port)/__sink/requests")
+        guard
+            case .response(200, _, let recorded) = await loop.perform(CurlRequest(kind: .http(list), timeout: 5)).result
+        else { return nil }
+        return try JSONSerialization.jsonObject(with: Data(recorded)) as? [[String: Any]]
     }
 
     @Test func aRequestLibcurlCannotRunFailsAlone() async throws {
