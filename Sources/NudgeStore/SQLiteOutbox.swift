@@ -53,8 +53,6 @@ extension SQLiteTransaction {
         ])
         guard db.changes == 1 else { return nil }
         let id = db.lastInsertRowID
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let content = message.content
         try db.statement(
             """
@@ -63,7 +61,7 @@ extension SQLiteTransaction {
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
             """
         ).run([
-            .integer(id), .text(String(decoding: try encoder.encode(message.recipient), as: UTF8.self)),
+            .integer(id), .text(StoredMessageJSON.encode(message.recipient)),
             .from(content.subject), .from(content.preheader), .text(content.text), .from(content.html),
             .from(content.title), .from(content.url), .from(content.unsubscribeURL),
             .text(StoredJSON.encode(strings: content.recommendedSKUs)), .from(content.offerExpiresAt),
@@ -189,9 +187,11 @@ extension SQLiteTransaction {
     }
 
     func earliestMessageDue() throws -> Date? {
-        let queued = try db.statement("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'")
+        let queued =
+            try db.statement("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'")
             .first { $0.optionalDate(0) } ?? nil
-        let leased = try db.statement("SELECT MIN(lease_until) FROM outbox WHERE state = 'sending'")
+        let leased =
+            try db.statement("SELECT MIN(lease_until) FROM outbox WHERE state = 'sending'")
             .first { $0.optionalDate(0) } ?? nil
         return [queued, leased].compactMap { $0 }.min()
     }

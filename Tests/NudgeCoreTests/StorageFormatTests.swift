@@ -15,6 +15,10 @@ import Testing
                 name: Bool.random(using: &random) ? names.randomElement(using: &random)! : nil)
             let recipientJSON = String(decoding: try encoder.encode(recipient), as: UTF8.self)
             #expect(StoredMessageJSON.recipient(recipientJSON) == recipient)
+            // What the store writes reads back the same, with the fast reader and with JSONDecoder.
+            let written = StoredMessageJSON.encode(recipient)
+            #expect(StoredMessageJSON.recipient(written) == recipient, "\(written)")
+            #expect(try JSONDecoder().decode(Recipient.self, from: Data(written.utf8)) == recipient, "\(written)")
         }
         // Nulls read as absent, as JSONDecoder reads them.
         let unnamed = Recipient(addresses: ["a@b.vn"])
@@ -112,7 +116,11 @@ import Testing
         #expect(delay(3, jitter: 1) == 100)
         #expect(delay(3, jitter: 0) == 50)
         #expect(delay(1, jitter: 0, retryAfter: 120) == 120)
-        #expect(RetryPolicy.decide(attempts: 4, permanent: false, settings: settings, now: now, jitter: 0) == .giveUp(.dead))
-        #expect(RetryPolicy.decide(attempts: 1, permanent: true, settings: settings, now: now, jitter: 0) == .giveUp(.failed))
+        #expect(
+            RetryPolicy.decide(attempts: 4, permanent: false, settings: settings, now: now, jitter: 0) == .giveUp(.dead)
+        )
+        #expect(
+            RetryPolicy.decide(attempts: 1, permanent: true, settings: settings, now: now, jitter: 0)
+                == .giveUp(.failed))
     }
 }

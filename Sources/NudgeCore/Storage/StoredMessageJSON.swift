@@ -1,10 +1,17 @@
 import Foundation
 
-/// Reads a message's `recipient` column, which `JSONEncoder` writes from the Codable type, with the fast `JSONText`
-/// reader: every claimed message is read once per attempt, and Foundation's `JSONDecoder` costs more than the rest
-/// of the claim. Nil when the text holds anything this reader does not know (a key, a type); the caller then
-/// decodes it with `JSONDecoder`, the reference.
+/// A message's `recipient` column: the JSON of the Codable `Recipient` (`{"addresses": […], "name": …}`), written
+/// and read without Foundation's coders. Every queued message is written once and read on each claim, and
+/// `JSONEncoder` or `JSONDecoder` cost more than the rest of either. The reader returns nil when the text holds
+/// anything it does not know (a key, a type); the caller then decodes it with `JSONDecoder`, the reference.
 public enum StoredMessageJSON {
+    /// What `JSONEncoder` writes for `recipient`, up to key order and escaping: no `name` when it has none.
+    public static func encode(_ recipient: Recipient) -> String {
+        var fields: [String: Value] = ["addresses": .list(recipient.addresses.map(Value.string))]
+        if let name = recipient.name { fields["name"] = .string(name) }
+        return StoredJSON.encode(fields)
+    }
+
     public static func recipient(_ text: String) -> Recipient? {
         guard case .map(let fields) = parse(text), let addresses = fields["addresses"].flatMap(strings) else {
             return nil
