@@ -133,6 +133,12 @@ final class SQLiteConnection {
         return rc == SQLITE_OK ? (logged, copied) : (0, 0)
     }
 
+    /// A number that changes when another connection commits to the database (`PRAGMA data_version`); read inside a
+    /// transaction, it stays the same until that transaction ends.
+    func dataVersion() throws -> Int64 {
+        try statement("PRAGMA data_version").first { $0.int(0) } ?? 0
+    }
+
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     var changes: Int { Int(sqlite3_changes(handle)) }
 

@@ -1,11 +1,12 @@
 import Foundation
 import NudgeCore
 
-/// The Store on one SQLite file (WAL): one writer connection, serialised by a lock, and a checkpointer beside it.
-/// Other processes (`nudge tail`) read the same file concurrently.
+/// The Store on one SQLite file (WAL): one writer connection, serialised by a lock, the customers it last read or
+/// saved, and a checkpointer beside it. Other processes (`nudge tail`, `nudge import`) use the same file concurrently.
 public final class SQLiteStore: Store, @unchecked Sendable {
     private let connection: SQLiteConnection
     let checkpointer: WALCheckpointer
+    let customers: CustomerCache
     private let lock = NSLock()
     public let path: String
 
@@ -13,12 +14,16 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     ///
     /// The write-ahead log is copied into the database once it holds `checkpointAt` pages (64 MiB by default, so
     /// that pages written again and again — customers, indexes — are copied once), by a checkpointer of its own.
+    ///
+    /// Up to 200,000 customers are kept in memory (about half a kilobyte each with a few facts), so that the events of
+    /// a customer seen recently do not read the customer again.
     public convenience init(path: String) throws {
         try self.init(path: path, checkpointAt: 16384)
     }
 
-    init(path: String, checkpointAt threshold: Int32, ceiling: Int32? = nil) throws {
+    init(path: String, checkpointAt threshold: Int32, ceiling: Int32? = nil, customersKept: Int = 200_000) throws {
         self.path = path
+        customers = CustomerCache(capacity: customersKept)
         connection = try SQLiteConnection(path: path)
         try Migrations.apply(to: connection)
         checkpointer = try WALCheckpointer(path: path, threshold: threshold, ceiling: ceiling ?? threshold * 4)
@@ -32,16 +37,26 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        return try connection.transaction(immediate: true) {
-            try body(SQLiteTransaction(connection))
-        }
+        return try transaction(immediate: true, body)
     }
 
     public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        return try connection.transaction(immediate: false) {
-            try body(SQLiteTransaction(connection))
+        return try transaction(immediate: false, body)
+    }
+
+    /// A transaction that sees the kept customers once they are known to be current, and forgets them all when it
+    /// rolls back.
+    private func transaction<T>(immediate: Bool, _ body: (SQLiteTransaction) throws -> T) throws -> T {
+        do {
+            return try connection.transaction(immediate: immediate) {
+                customers.validate(dataVersion: try connection.dataVersion())
+                return try body(SQLiteTransaction(connection, customers: customers))
+            }
+        } catch {
+            customers.removeAll()
+            throw error
         }
     }
 

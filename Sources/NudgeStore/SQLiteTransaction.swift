@@ -4,9 +4,12 @@ import NudgeCore
 /// Every SQL statement nudge runs, over one connection inside a transaction (the outbox's in SQLiteOutbox.swift).
 struct SQLiteTransaction: StoreTransaction {
     let db: SQLiteConnection
+    /// The writer's customers, when it keeps them (see `CustomerCache`).
+    let customers: CustomerCache?
 
-    init(_ db: SQLiteConnection) {
+    init(_ db: SQLiteConnection, customers: CustomerCache? = nil) {
         self.db = db
+        self.customers = customers
     }
 
     // MARK: customers
@@ -19,9 +22,12 @@ struct SQLiteTransaction: StoreTransaction {
         """
 
     func customer(_ id: String) throws -> Customer? {
-        try db.statement(
+        if let kept = customers?.customer(id) { return kept }
+        let found = try db.statement(
             "SELECT \(Self.customerColumns) FROM customers c LEFT JOIN customer_facts f ON f.customer_id = c.id WHERE c.id = ?1"
         ).first([.text(id)], Self.readCustomer)
+        if let found { customers?.keep(found) }
+        return found
     }
 
     private static func readCustomer(_ row: Statement) -> Customer {
@@ -67,6 +73,7 @@ struct SQLiteTransaction: StoreTransaction {
             try saveProfile(customer)
             try saveFacts(customer)
         }
+        customers?.keep(customer)
     }
 
     private func saveProfile(_ customer: Customer) throws {
