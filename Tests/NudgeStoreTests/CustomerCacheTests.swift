@@ -9,7 +9,8 @@ import Testing
     private let now = Date(timeIntervalSince1970: 1_790_000_000)
 
     private func customer(_ id: String, purchases: Int) -> Customer {
-        var customer = Customer(id: id, email: "\(id)@example.vn", attributes: ["tên": .string("Khách \(id)")], createdAt: now)
+        var customer = Customer(
+            id: id, email: "\(id)@example.vn", attributes: ["tên": .string("Khách \(id)")], createdAt: now)
         customer.facts.purchaseCount = purchases
         customer.facts.ownedSKUs = (0..<purchases).map { "SKU-\($0)" }
         return customer

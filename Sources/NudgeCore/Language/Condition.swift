@@ -37,12 +37,16 @@ public struct Condition: Sendable, Equatable {
 
     /// Whether the condition holds for these values; `now` is the evaluation time.
     public func holds(in roots: [String: Value], now: Date) -> Bool {
+        holds(in: ConditionRoots(roots), now: now)
+    }
+
+    func holds(in roots: ConditionRoots, now: Date) -> Bool {
         Evaluator(roots: roots, now: now).value(of: expression).isTrue
     }
 
     /// The raw result, for tests and previews.
     public func value(in roots: [String: Value], now: Date) -> Value {
-        Evaluator(roots: roots, now: now).value(of: expression)
+        Evaluator(roots: ConditionRoots(roots), now: now).value(of: expression)
     }
 }
 
@@ -55,6 +59,10 @@ public struct ConditionSet: Sendable, Equatable {
     }
 
     public func holds(in roots: [String: Value], now: Date) -> Bool {
+        holds(in: ConditionRoots(roots), now: now)
+    }
+
+    func holds(in roots: ConditionRoots, now: Date) -> Bool {
         conditions.allSatisfy { $0.holds(in: roots, now: now) }
     }
 }

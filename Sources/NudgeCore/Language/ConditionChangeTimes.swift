@@ -6,6 +6,10 @@ extension Condition {
     /// comparison of `now` with a time `t` just after `t`. Comparisons nested in `exists`/`all` are not seen (their
     /// variables have no single value). Empty when nothing about the condition depends on the clock.
     public func changeTimes(in roots: [String: Value], now: Date) -> [Date] {
+        changeTimes(in: ConditionRoots(roots), now: now)
+    }
+
+    func changeTimes(in roots: ConditionRoots, now: Date) -> [Date] {
         guard !clockComparisons.isEmpty else { return [] }
         let evaluator = Evaluator(roots: roots, now: now)
         return clockComparisons.compactMap { $0.flipTime(evaluator) }.filter { $0 > now }
@@ -30,11 +34,14 @@ struct ClockComparison: Sendable, Equatable {
     func flipTime(_ evaluator: Evaluator) -> Date? {
         switch kind {
         case .since(let start, let length):
-            guard case .time(let from) = evaluator.value(of: start), case .duration(let span) = evaluator.value(of: length)
+            guard case .time(let from) = evaluator.value(of: start),
+                case .duration(let span) = evaluator.value(of: length)
             else { return nil }
             return from + span + 1
         case .now(let moment):
-            guard evaluator.roots["now"] == nil, case .time(let at) = evaluator.value(of: moment) else { return nil }
+            guard evaluator.roots.value(named: "now") == nil, case .time(let at) = evaluator.value(of: moment) else {
+                return nil
+            }
             return at + 1
         }
     }

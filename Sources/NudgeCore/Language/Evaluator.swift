@@ -3,7 +3,7 @@ import Foundation
 /// Evaluates a checked expression. Never throws and never traps: a missing path, a type that does not fit
 /// at run time, or a division by zero gives `null`, and ordering comparisons with `null` are false.
 struct Evaluator {
-    var roots: [String: Value]
+    var roots: ConditionRoots
     var now: Date
 
     func value(of expression: Expression) -> Value {
@@ -13,8 +13,9 @@ struct Evaluator {
         case .list(let items):
             return .list(items.map(value(of:)))
         case .name(let name):
-            return name == "now" && roots[name] == nil ? .time(now) : roots[name] ?? .null
+            return roots.value(named: name) ?? (name == "now" ? .time(now) : .null)
         case .member(let base, let field):
+            if case .name(let name) = base.node, let found = roots.field(field, of: name) { return found ?? .null }
             return value(of: base)[field]
         case .index(let base, let index):
             switch (value(of: base), value(of: index)) {
@@ -57,7 +58,7 @@ struct Evaluator {
             guard case .list(let items) = value(of: base) else { return macro == .all ? .null : .bool(false) }
             var inner = self
             for item in items {
-                inner.roots[variable] = item
+                inner.roots.named[variable] = item
                 let holds = inner.value(of: condition).isTrue
                 if macro == .exists, holds { return .bool(true) }
                 if macro == .all, !holds { return .bool(false) }

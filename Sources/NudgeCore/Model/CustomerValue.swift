@@ -31,6 +31,42 @@ extension Customer {
         set("trial_ends_at", facts.trialEndsAt)
         set("stage_entered_at", stageEnteredAt)
 
+        fields["usage"] = usageValue
+        return .map(fields)
+    }
+
+    /// One field of `customer.*`, as `conditionValue[name]` has it (nil where that has none), without building the
+    /// others: conditions name a few fields of a customer, and are evaluated many times per event.
+    func conditionField(_ name: String) -> Value? {
+        switch name {
+        case "id": .string(id)
+        case "email": email.map(Value.string)
+        case "phone": phone.map(Value.string)
+        case "timezone": timezone.map(Value.string)
+        case "locale": locale.map(Value.string)
+        case "push_tokens": .list(pushTokens.map(Value.string))
+        case "attributes": .map(attributes)
+        case "consent": .map(Dictionary(uniqueKeysWithValues: consent.map { ($0.key.rawValue, Value.bool($0.value)) }))
+        case "created_at": .time(createdAt)
+        case "updated_at": .time(updatedAt)
+        case "purchase_count": .number(Double(facts.purchaseCount))
+        case "total_spent": .number(facts.totalSpent)
+        case "owned_skus": .list(facts.ownedSKUs.map(Value.string))
+        case "complaints": .number(Double(facts.complaints))
+        case "plan": facts.plan.map(Value.string)
+        case "stage": stage.map(Value.string)
+        case "first_purchase_at": facts.firstPurchaseAt.map(Value.time)
+        case "last_purchase_at": facts.lastPurchaseAt.map(Value.time)
+        case "signup_at": facts.signupAt.map(Value.time)
+        case "trial_ends_at": facts.trialEndsAt.map(Value.time)
+        case "stage_entered_at": stageEnteredAt.map(Value.time)
+        case "usage": usageValue
+        default: nil
+        }
+    }
+
+    /// `customer.usage`: each metric's figures and ratio, and the highest ratio as `max_ratio`.
+    private var usageValue: Value {
         var usage = [String: Value](minimumCapacity: facts.usage.count + 1)
         var maxRatio: Double?
         for (metric, figures) in facts.usage {
@@ -42,7 +78,6 @@ extension Customer {
             usage[metric] = .map(metricFields)
         }
         if let maxRatio { usage["max_ratio"] = .number(maxRatio) }
-        fields["usage"] = .map(usage)
-        return .map(fields)
+        return .map(usage)
     }
 }

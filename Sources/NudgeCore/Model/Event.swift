@@ -27,4 +27,16 @@ public struct Event: Sendable, Hashable {
         if let id { fields["id"] = .string(id) }
         return .map(fields)
     }
+
+    /// One field of `event.*`, as `conditionValue[name]` has it (nil where that has none), without copying the
+    /// properties.
+    func conditionField(_ name: String) -> Value? {
+        switch name {
+        case "type": .string(type)
+        case "customer_id": .string(customerID)
+        case "timestamp": .time(timestamp)
+        case "id": id.map(Value.string) ?? properties[name]
+        default: properties[name]
+        }
+    }
 }
