@@ -10,10 +10,18 @@ public enum StageEvaluator {
     }
 
     /// The stage and the next moment it may change by time alone (`nextCheck`), from one view of the customer.
-    public static func evaluate(_ customer: Customer, rules: StageRules, now: Date) -> (stage: String?, nextCheck: Date?) {
-        let roots = ConditionRoots.of(customer: customer)
-        let stage = rules.rules.first { $0.condition.holds(in: roots, now: now) }?.name
-        return (stage, rules.rules.flatMap { $0.condition.changeTimes(in: roots, now: now) }.min())
+    public static func evaluate(_ customer: Customer, rules: StageRules, now: Date) -> (
+        stage: String?, nextCheck: Date?
+    ) {
+        let evaluator = Evaluator(roots: .of(customer: customer), now: now)
+        let stage = rules.rules.first { $0.condition.holds(with: evaluator) }?.name
+        var nextCheck: Date?
+        for rule in rules.rules {
+            if let change = rule.condition.earliestChange(with: evaluator), change < nextCheck ?? .distantFuture {
+                nextCheck = change
+            }
+        }
+        return (stage, nextCheck)
     }
 
     /// The next moment after `now` at which the customer's stage may change by time alone (`since(…)` and `now`

@@ -41,7 +41,12 @@ public struct Condition: Sendable, Equatable {
     }
 
     func holds(in roots: ConditionRoots, now: Date) -> Bool {
-        Evaluator(roots: roots, now: now).value(of: expression).isTrue
+        holds(with: Evaluator(roots: roots, now: now))
+    }
+
+    /// Whether the condition holds for the values `evaluator` sees: one evaluator serves several conditions.
+    func holds(with evaluator: Evaluator) -> Bool {
+        evaluator.value(of: expression).isTrue
     }
 
     /// The raw result, for tests and previews.

@@ -14,6 +14,17 @@ extension Condition {
         let evaluator = Evaluator(roots: roots, now: now)
         return clockComparisons.compactMap { $0.flipTime(evaluator) }.filter { $0 > now }
     }
+
+    /// The earliest of `changeTimes` for the values `evaluator` sees, nil when there is none.
+    func earliestChange(with evaluator: Evaluator) -> Date? {
+        var earliest: Date?
+        for comparison in clockComparisons {
+            if let time = comparison.flipTime(evaluator), time > evaluator.now, time < earliest ?? .distantFuture {
+                earliest = time
+            }
+        }
+        return earliest
+    }
 }
 
 /// A comparison in a condition that the clock alone can flip: `since(start) <op> length`, or `now <op> moment`
