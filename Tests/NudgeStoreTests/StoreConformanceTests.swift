@@ -18,6 +18,15 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
             return try SQLiteStore(path: directory.appendingPathComponent("nudge.sqlite").path)
         }
     }
+
+    /// What `store` holds, read through a connection of its own: for SQLite, the rows themselves rather than the
+    /// customers the writer keeps.
+    func afresh(_ store: any Store) throws -> any ReadableStore {
+        switch self {
+        case .memory: return store
+        case .sqlite: return try SQLiteReader(path: (store as! SQLiteStore).path)
+        }
+    }
 }
 
 let t0 = Date(timeIntervalSince1970: 1_795_000_000)
@@ -56,6 +65,7 @@ struct StoreConformanceTests {
         try store.write { try $0.saveCustomer(customer) }
         let read = try store.read { try $0.customer("c1") }
         #expect(read == customer)
+        #expect(try kind.afresh(store).read { try $0.customer("c1") } == customer)
         #expect(try store.read { try $0.customer("nobody") } == nil)
     }
 
@@ -70,12 +80,14 @@ struct StoreConformanceTests {
         factsOnly.facts.ownedSKUs.append("HEADPHONES-2")
         try store.write { try $0.saveCustomer(factsOnly, previous: original) }
         #expect(try store.read { try $0.customer("c1") } == factsOnly)
+        #expect(try kind.afresh(store).read { try $0.customer("c1") } == factsOnly)
 
         var stageOnly = factsOnly
         stageOnly.stage = "loyal"
         stageOnly.stageEnteredAt = t0 + 60
         try store.write { try $0.saveCustomer(stageOnly, previous: factsOnly) }
         #expect(try store.read { try $0.customer("c1") } == stageOnly)
+        #expect(try kind.afresh(store).read { try $0.customer("c1") } == stageOnly)
 
         var both = stageOnly
         both.email = "lan.nguyen@example.vn"
@@ -83,6 +95,7 @@ struct StoreConformanceTests {
         both.facts.totalSpent += 490_000
         try store.write { try $0.saveCustomer(both, previous: stageOnly) }
         #expect(try store.read { try $0.customer("c1") } == both)
+        #expect(try kind.afresh(store).read { try $0.customer("c1") } == both)
     }
 
     @Test(arguments: StoreKind.allCases)
