@@ -1,12 +1,12 @@
 import Foundation
 import NudgeCore
 
-/// The Store on one SQLite file (WAL): one writer connection, serialised by a lock, the customers it last read or
-/// saved, and a checkpointer beside it. Other processes (`nudge tail`, `nudge import`) use the same file concurrently.
+/// The Store on one SQLite file (WAL): one writer connection, serialised by a lock, the customers and products it
+/// last read or saved, and a checkpointer beside it. Other processes (`nudge tail`, `nudge import`) use the same file concurrently.
 public final class SQLiteStore: Store, @unchecked Sendable {
     private let connection: SQLiteConnection
     let checkpointer: WALCheckpointer
-    let customers: CustomerCache
+    let kept: KeptRecords
     private let lock = NSLock()
     public let path: String
 
@@ -16,14 +16,17 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     /// that pages written again and again — customers, indexes — are copied once), by a checkpointer of its own.
     ///
     /// Up to 200,000 customers are kept in memory (about half a kilobyte each with a few facts), so that the events of
-    /// a customer seen recently do not read the customer again.
+    /// a customer seen recently do not read the customer again, and up to 20,000 products.
     public convenience init(path: String) throws {
         try self.init(path: path, checkpointAt: 16384)
     }
 
-    init(path: String, checkpointAt threshold: Int32, ceiling: Int32? = nil, customersKept: Int = 200_000) throws {
+    init(
+        path: String, checkpointAt threshold: Int32, ceiling: Int32? = nil, customersKept: Int = 200_000,
+        productsKept: Int = 20_000
+    ) throws {
         self.path = path
-        customers = CustomerCache(capacity: customersKept)
+        kept = KeptRecords(customers: customersKept, products: productsKept)
         connection = try SQLiteConnection(path: path)
         try Migrations.apply(to: connection)
         checkpointer = try WALCheckpointer(path: path, threshold: threshold, ceiling: ceiling ?? threshold * 4)
@@ -46,16 +49,16 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         return try transaction(immediate: false, body)
     }
 
-    /// A transaction that sees the kept customers once they are known to be current, and forgets them all when it
-    /// rolls back.
+    /// A transaction that sees the kept customers and products once they are known to be current, and forgets them
+    /// all when it rolls back.
     private func transaction<T>(immediate: Bool, _ body: (SQLiteTransaction) throws -> T) throws -> T {
         do {
             return try connection.transaction(immediate: immediate) {
-                customers.validate(dataVersion: try connection.dataVersion())
-                return try body(SQLiteTransaction(connection, customers: customers))
+                kept.validate(dataVersion: try connection.dataVersion())
+                return try body(SQLiteTransaction(connection, kept: kept))
             }
         } catch {
-            customers.removeAll()
+            kept.removeAll()
             throw error
         }
     }

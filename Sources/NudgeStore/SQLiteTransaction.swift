@@ -4,12 +4,12 @@ import NudgeCore
 /// Every SQL statement nudge runs, over one connection inside a transaction (the outbox's in SQLiteOutbox.swift).
 struct SQLiteTransaction: StoreTransaction {
     let db: SQLiteConnection
-    /// The writer's customers, when it keeps them (see `CustomerCache`).
-    let customers: CustomerCache?
+    /// The writer's customers and products, when it keeps them (see `KeptRecords`).
+    let kept: KeptRecords?
 
-    init(_ db: SQLiteConnection, customers: CustomerCache? = nil) {
+    init(_ db: SQLiteConnection, kept: KeptRecords? = nil) {
         self.db = db
-        self.customers = customers
+        self.kept = kept
     }
 
     // MARK: customers
@@ -22,11 +22,11 @@ struct SQLiteTransaction: StoreTransaction {
         """
 
     func customer(_ id: String) throws -> Customer? {
-        if let kept = customers?.customer(id) { return kept }
+        if let customer = kept?.customers.row(id) { return customer }
         let found = try db.statement(
             "SELECT \(Self.customerColumns) FROM customers c LEFT JOIN customer_facts f ON f.customer_id = c.id WHERE c.id = ?1"
         ).first([.text(id)], Self.readCustomer)
-        if let found { customers?.keep(found) }
+        if let found { kept?.customers.keep(found, key: id) }
         return found
     }
 
@@ -73,7 +73,7 @@ struct SQLiteTransaction: StoreTransaction {
             try saveProfile(customer)
             try saveFacts(customer)
         }
-        customers?.keep(customer)
+        kept?.customers.keep(customer, key: customer.id)
     }
 
     private func saveProfile(_ customer: Customer) throws {
@@ -168,8 +168,11 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func product(_ sku: String) throws -> Product? {
-        try db.statement("SELECT \(Self.productColumns) FROM products WHERE sku = ?1").first(
+        if let product = kept?.products.row(sku) { return product }
+        let found = try db.statement("SELECT \(Self.productColumns) FROM products WHERE sku = ?1").first(
             [.text(sku)], Self.readProduct)
+        if let found { kept?.products.keep(found, key: sku) }
+        return found
     }
 
     func products(skus: [String]) throws -> [Product] {
@@ -184,6 +187,7 @@ struct SQLiteTransaction: StoreTransaction {
             .from(product.cost), .text(product.currency), .from(product.url), .from(product.imageURL),
             .from(product.active),
         ])
+        kept?.products.keep(product, key: product.sku)
     }
 
     // MARK: events and stages

@@ -4,8 +4,9 @@ import Testing
 
 @testable import NudgeStore
 
-/// The writer keeps the customers it read or saved, and never serves one that is no longer what the database holds.
-@Suite struct CustomerCacheTests {
+/// The writer keeps the customers and products it read or saved, and never serves one that is no longer what the
+/// database holds.
+@Suite struct KeptRecordsTests {
     private let now = Date(timeIntervalSince1970: 1_790_000_000)
 
     private func customer(_ id: String, purchases: Int) -> Customer {
@@ -21,7 +22,7 @@ import Testing
             let daemon = try SQLiteStore(path: path)
             try daemon.write { try $0.saveCustomer(customer("c1", purchases: 1)) }
             #expect(try daemon.read { try $0.customer("c1") }?.facts.purchaseCount == 1)
-            #expect(daemon.customers.count == 1)
+            #expect(daemon.kept.customers.count == 1)
 
             // `nudge import` beside the daemon: its own connection commits a newer version of the same customer.
             let importer = try SQLiteStore(path: path)
@@ -32,7 +33,23 @@ import Testing
         }
     }
 
-    @Test func customersSavedInATransactionThatRollsBackAreForgotten() throws {
+    @Test func aProductSavedByAnotherConnectionIsReadAsItWasSaved() throws {
+        try withScratchDatabase { path in
+            let daemon = try SQLiteStore(path: path)
+            try daemon.write { try $0.saveProduct(Product(sku: "CASE-01", name: "Ốp lưng", price: 150_000)) }
+            #expect(try daemon.read { try $0.product("CASE-01") }?.name == "Ốp lưng")
+            #expect(daemon.kept.products.count == 1)
+
+            let importer = try SQLiteStore(path: path)
+            let renamed = Product(sku: "CASE-01", name: "Ốp lưng da", category: "case", price: 190_000, cost: 60_000)
+            try importer.write { try $0.saveProduct(renamed) }
+
+            #expect(try daemon.write { try $0.product("CASE-01") } == renamed)
+            #expect(try daemon.read { try $0.products(skus: ["CASE-01", "NONE"]) } == [renamed])
+        }
+    }
+
+    @Test func rowsSavedInATransactionThatRollsBackAreForgotten() throws {
         struct Refused: Error {}
         try withScratchDatabase { path in
             let store = try SQLiteStore(path: path)
@@ -41,16 +58,19 @@ import Testing
                 try store.write { tx in
                     try tx.saveCustomer(customer("c1", purchases: 2), previous: tx.customer("c1"))
                     try tx.saveCustomer(customer("c2", purchases: 1))
+                    try tx.saveProduct(Product(sku: "CASE-01", name: "Ốp lưng", price: 150_000))
                     #expect(try tx.customer("c1")?.facts.purchaseCount == 2)
+                    #expect(try tx.product("CASE-01") != nil)
                     throw Refused()
                 }
             }
             #expect(try store.read { try $0.customer("c1") } == customer("c1", purchases: 1))
             #expect(try store.read { try $0.customer("c2") } == nil)
+            #expect(try store.read { try $0.product("CASE-01") } == nil)
         }
     }
 
-    @Test func aFailedCommitForgetsTheCustomersItSaved() throws {
+    @Test func aFailedCommitForgetsTheRowsItSaved() throws {
         try withScratchDatabase { path in
             let store = try SQLiteStore(path: path)
             // An event whose customer is never saved breaks a foreign key, which SQLite checks at commit.
@@ -71,14 +91,14 @@ import Testing
             let store = try SQLiteStore(path: path, checkpointAt: 16384, customersKept: 6)
             let everyone = (0..<20).map { customer("c\($0)", purchases: $0 % 4) }
             try store.write { tx in try everyone.forEach { try tx.saveCustomer($0) } }
-            #expect(store.customers.count <= 6)
+            #expect(store.kept.customers.count <= 6)
             for round in 0..<3 {
                 for expected in everyone {
                     // c0 is read between every two others: it stays kept however many others pass through.
                     #expect(try store.read { try $0.customer("c0") } == everyone[0], "round \(round)")
                     #expect(try store.read { try $0.customer(expected.id) } == expected, "round \(round)")
-                    #expect(store.customers.count <= 6)
-                    #expect(store.customers.customer("c0") != nil)
+                    #expect(store.kept.customers.count <= 6)
+                    #expect(store.kept.customers.row("c0") != nil)
                 }
             }
         }
