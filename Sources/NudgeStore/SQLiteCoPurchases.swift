@@ -3,32 +3,32 @@ import NudgeCore
 
 /// The SQL of recommendations: co-purchase statistics (migration 5) and category best sellers.
 extension SQLiteTransaction {
-    func addCoPurchases(_ delta: CoPurchaseDelta) throws {
-        for sku in delta.newSKUs {
+    func addCoPurchases(_ counts: CoPurchaseCounts) throws {
+        for (sku, customers) in counts.skuCustomers {
             try db.statement(
                 """
-                INSERT INTO sku_customers (sku, customers) VALUES (?1, 1)
-                ON CONFLICT (sku) DO UPDATE SET customers = customers + 1
+                INSERT INTO sku_customers (sku, customers) VALUES (?1, ?2)
+                ON CONFLICT (sku) DO UPDATE SET customers = customers + ?2
                 """
-            ).run([.text(sku)])
+            ).run([.text(sku), .integer(Int64(customers))])
         }
-        for pair in delta.pairs {
+        for (pair, customers) in counts.pairs {
             for (sku, other) in [(pair.first, pair.second), (pair.second, pair.first)] {
                 try db.statement(
                     """
-                    INSERT INTO co_purchases (sku, other, customers) VALUES (?1, ?2, 1)
-                    ON CONFLICT (sku, other) DO UPDATE SET customers = customers + 1
+                    INSERT INTO co_purchases (sku, other, customers) VALUES (?1, ?2, ?3)
+                    ON CONFLICT (sku, other) DO UPDATE SET customers = customers + ?3
                     """
-                ).run([.text(sku), .text(other)])
+                ).run([.text(sku), .text(other), .integer(Int64(customers))])
             }
         }
-        if delta.isFirstPurchase {
+        if counts.purchasingCustomers > 0 {
             try db.statement(
                 """
-                INSERT INTO purchasing_customers (id, customers) VALUES (1, 1)
-                ON CONFLICT (id) DO UPDATE SET customers = customers + 1
+                INSERT INTO purchasing_customers (id, customers) VALUES (1, ?1)
+                ON CONFLICT (id) DO UPDATE SET customers = customers + ?1
                 """
-            ).run()
+            ).run([.integer(Int64(counts.purchasingCustomers))])
         }
     }
 

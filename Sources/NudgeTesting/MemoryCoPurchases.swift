@@ -8,19 +8,19 @@ struct MemoryCoPurchases {
     var pairs: [String: [String: Int]] = [:]
     var purchasingCustomers = 0
 
-    mutating func add(_ delta: CoPurchaseDelta) {
-        for sku in delta.newSKUs { skuCustomers[sku, default: 0] += 1 }
-        for pair in delta.pairs {
-            pairs[pair.first, default: [:]][pair.second, default: 0] += 1
-            pairs[pair.second, default: [:]][pair.first, default: 0] += 1
+    mutating func add(_ counts: CoPurchaseCounts) {
+        for (sku, customers) in counts.skuCustomers { skuCustomers[sku, default: 0] += customers }
+        for (pair, customers) in counts.pairs {
+            pairs[pair.first, default: [:]][pair.second, default: 0] += customers
+            pairs[pair.second, default: [:]][pair.first, default: 0] += customers
         }
-        if delta.isFirstPurchase { purchasingCustomers += 1 }
+        purchasingCustomers += counts.purchasingCustomers
     }
 }
 
 extension MemoryTransaction {
-    func addCoPurchases(_ delta: CoPurchaseDelta) throws {
-        state.coPurchases.add(delta)
+    func addCoPurchases(_ counts: CoPurchaseCounts) throws {
+        state.coPurchases.add(counts)
     }
 
     func coPurchases(

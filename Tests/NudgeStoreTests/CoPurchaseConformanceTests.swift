@@ -59,6 +59,34 @@ struct CoPurchaseConformanceTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func manyPurchasesInOneBatchCountLikeOnePerRequest(kind: StoreKind) throws {
+        // 400 purchases by 60 customers of 12 SKUs: the same pairs, SKUs and customers come back many times a batch.
+        var random = SplitMix64(seed: 0xBA5C_E7)
+        let skus = (0..<12).map { Baskets.Line("SKU-\($0)", "category-\($0 % 3)") }
+        let purchases = (0..<400).map { index in
+            Baskets.purchase(
+                "o\(index)", customer: "c\(random.below(60))", at: t0 + Double(index) * 60,
+                (0..<(1 + random.below(3))).map { _ in random.pick(skus) })
+        }
+        let engine = Baskets.engineWithoutCampaigns()
+        let batched = try kind.make()
+        _ = try batched.write { try engine.ingest(purchases, into: $0, now: t0) }
+        let separate = try kind.make()
+        for purchase in purchases { _ = try separate.write { try engine.ingest([purchase], into: $0, now: t0) } }
+
+        #expect(try batched.read { try $0.purchasingCustomers() } == separate.read { try $0.purchasingCustomers() })
+        #expect(try separate.read { try $0.purchasingCustomers() } > 50)
+        for line in skus {
+            let together = try pairs(batched, of: line.sku)
+            let apart = try pairs(separate, of: line.sku)
+            #expect(together.count == apart.count && !apart.isEmpty, "\(line.sku)")
+            for (other, counts) in apart {
+                #expect(together[other].map { $0 == counts } == true, "\(line.sku) with \(other)")
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func aBatchCountsLikeSeparateRequests(kind: StoreKind) throws {
         let store = try kind.make()
         let engine = Baskets.engineWithoutCampaigns()

@@ -34,7 +34,8 @@ public struct JourneyEngine: Sendable {
     }
 
     /// Stores events (in the order given) with everything they cause. Customers are created on first sight.
-    /// A customer is written once per call, and only when something about them changed.
+    /// A customer is written once per call, and only when something about them changed; so are the co-purchase
+    /// statistics, with what every purchase of the call added.
     public func ingest(_ events: [Event], into tx: any StoreTransaction, now: Date) throws -> IngestSummary {
         try ingest(events.map(EncodedEvent.init), into: tx, now: now)
     }
@@ -44,6 +45,7 @@ public struct JourneyEngine: Sendable {
         var summary = IngestSummary()
         var customers: [String: Customer] = [:]
         var stored: [String: Customer?] = [:]
+        var coPurchases = CoPurchaseCounts()
         for encoded in events {
             let event = encoded.event
             var customer: Customer
@@ -62,10 +64,13 @@ public struct JourneyEngine: Sendable {
             summary.stored += 1
             let ownedBefore = customer.facts.ownedSKUs
             FactsUpdater.apply(event, to: &customer.facts)
-            if event.type == "purchase" { try recordPurchase(event, ownedBefore: ownedBefore, in: tx) }
+            if event.type == "purchase" {
+                try recordPurchase(event, ownedBefore: ownedBefore, coPurchases: &coPurchases, in: tx)
+            }
             try react(to: event, customer: &customer, in: tx, now: now, summary: &summary)
             customers[customer.id] = customer
         }
+        if !coPurchases.isEmpty { try tx.addCoPurchases(coPurchases) }
         for customer in customers.values {
             let previous = stored[customer.id] ?? nil
             if previous != customer { try tx.saveCustomer(customer, previous: previous) }

@@ -2,8 +2,11 @@ import Foundation
 
 extension JourneyEngine {
     /// What a newly stored purchase changes besides the customer's facts, in the ingest transaction: products the
-    /// catalog learns from its items, and the co-purchase statistics (`ownedBefore`: the customer's SKUs before it).
-    func recordPurchase(_ event: Event, ownedBefore: [String], in tx: any StoreTransaction) throws {
+    /// catalog learns from its items, saved now, and what it adds to the co-purchase statistics, added to
+    /// `coPurchases` (`ownedBefore`: the customer's SKUs before it).
+    func recordPurchase(
+        _ event: Event, ownedBefore: [String], coPurchases: inout CoPurchaseCounts, in tx: any StoreTransaction
+    ) throws {
         let items = PurchaseItem.items(of: event)
         guard !items.isEmpty else { return }
         var currency: String?
@@ -17,6 +20,6 @@ extension JourneyEngine {
             }
         }
         let delta = CoPurchaseDelta(owned: ownedBefore, bought: items.map(\.sku))
-        if !delta.isEmpty { try tx.addCoPurchases(delta) }
+        if !delta.isEmpty { coPurchases.add(delta) }
     }
 }

@@ -149,7 +149,7 @@ public protocol StoreTransaction: StoreReader {
     /// Records how far a schedule trigger has got.
     func saveScheduleRun(_ run: ScheduleRun) throws
     /// Adds one purchase's contribution to the co-purchase statistics, in the transaction that stores it.
-    func addCoPurchases(_ delta: CoPurchaseDelta) throws
+    func addCoPurchases(_ counts: CoPurchaseCounts) throws
 }
 
 extension StoreReader {
