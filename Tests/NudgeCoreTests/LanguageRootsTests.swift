@@ -71,6 +71,18 @@ struct LanguageRootsTests {
             properties: properties)
     }
 
+    @Test func theCustomerFieldsAreTheSchemasFields() {
+        #expect(Set(CustomerField.allCases.map(\.rawValue)) == Set(Schema.customer.fields.keys))
+        var random = SplitMix64(seed: 0xF1E1D5)
+        for _ in 0..<50 {
+            guard case .map(let fields) = Self.customer(&random).conditionValue else {
+                Issue.record("customer.* is not a map")
+                return
+            }
+            #expect(Set(fields.keys).isSubset(of: Set(CustomerField.allCases.map(\.rawValue))))
+        }
+    }
+
     @Test func eachFieldIsTheOneInTheWholeValue() {
         var random = SplitMix64(seed: 0xF1E1D)
         let customerNames = Array(Schema.customer.fields.keys) + ["max_ratio", "missing", "facts", ""]

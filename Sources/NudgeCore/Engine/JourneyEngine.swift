@@ -92,24 +92,30 @@ public struct JourneyEngine: Sendable {
     ) throws {
         let enteredStage = try updateStage(of: &customer, in: tx, now: now)
         if enteredStage != nil { summary.stageChanges += 1 }
-        if mayExit(customer, after: event) { summary.exits += try applyExits(for: customer, event: event, in: tx, now: now) }
+        if mayExit(customer, after: event) {
+            summary.exits += try applyExits(for: customer, event: event, in: tx, now: now)
+        }
 
-        for campaign in campaigns.campaigns where campaign.enabled {
+        // Campaigns are looked at in place: only one whose trigger fires is copied out.
+        for index in campaigns.campaigns.indices where campaigns.campaigns[index].enabled {
             let fires: Bool
             var trigger: Event?
-            if let event, EnrollmentDecider.triggerMatches(campaign.trigger, event: event, customer: customer, now: now)
+            if let event,
+                EnrollmentDecider.triggerMatches(
+                    campaigns.campaigns[index].trigger, event: event, customer: customer, now: now)
             {
                 fires = true
                 trigger = event
             } else if let enteredStage,
                 EnrollmentDecider.stageTriggerMatches(
-                    campaign.trigger, newStage: enteredStage, customer: customer, now: now)
+                    campaigns.campaigns[index].trigger, newStage: enteredStage, customer: customer, now: now)
             {
                 fires = true
             } else {
                 fires = false
             }
             guard fires else { continue }
+            let campaign = campaigns.campaigns[index]
             let previous = try tx.latestEnrollment(campaign: campaign.id, customerID: customer.id)
             guard
                 EnrollmentDecider.shouldEnroll(
@@ -164,7 +170,8 @@ public struct JourneyEngine: Sendable {
         var ended = 0
         for var enrollment in try tx.enrollments(customerID: customer.id) where enrollment.state == .active {
             guard let campaign = campaigns.campaign(enrollment.campaign),
-                let reason = EnrollmentDecider.exitReason(campaign: campaign, event: event, customer: customer, now: now)
+                let reason = EnrollmentDecider.exitReason(
+                    campaign: campaign, event: event, customer: customer, now: now)
             else { continue }
             if let step = campaign.steps.first(where: { $0.id == enrollment.nextStep }) {
                 try tx.appendLog(

@@ -5,8 +5,8 @@
 /// than gathered into a map of every field for each evaluation: stage rules and triggers run several conditions on
 /// every event and read a few fields each.
 struct ConditionRoots {
-    var customer: Customer?
-    var event: Event?
+    let customer: Customer?
+    let event: Event?
     /// Values given by name, seen before `customer` and `event`.
     var named: [String: Value]
 
@@ -30,14 +30,18 @@ struct ConditionRoots {
         }
     }
 
-    /// `name.field` when `name` is the customer or the event, found without building the whole root; nil when
-    /// `name` is neither (then the root's value is looked up as usual).
-    func field(_ field: String, of name: String) -> Value?? {
-        if !named.isEmpty, named[name] != nil { return nil }
-        switch name {
-        case "customer": return customer.map { $0.conditionField(field) }
-        case "event": return event.map { $0.conditionField(field) }
-        default: return nil
+    /// `customer.<field>` or `event.<field>`, found without building the whole root; nil when that root is not at
+    /// hand or a value given by name hides it (then the root's value is looked up as usual).
+    func value(of field: RootField) -> Value?? {
+        if !named.isEmpty, named[field.root] != nil { return nil }
+        switch field {
+        case .customer(let field):
+            guard let customer else { return nil }
+            guard let field else { return .some(nil) }
+            return customer.conditionField(field)
+        case .event(let field):
+            guard let event else { return nil }
+            return event.conditionField(field)
         }
     }
 }

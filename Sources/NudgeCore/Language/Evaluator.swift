@@ -15,7 +15,7 @@ struct Evaluator {
         case .name(let name):
             return roots.value(named: name) ?? (name == "now" ? .time(now) : .null)
         case .member(let base, let field):
-            if case .name(let name) = base.node, let found = roots.field(field, of: name) { return found ?? .null }
+            if let rootField = expression.rootField, let found = roots.value(of: rootField) { return found ?? .null }
             return value(of: base)[field]
         case .index(let base, let index):
             switch (value(of: base), value(of: index)) {

@@ -38,30 +38,33 @@ extension Customer {
     /// One field of `customer.*`, as `conditionValue[name]` has it (nil where that has none), without building the
     /// others: conditions name a few fields of a customer, and are evaluated many times per event.
     func conditionField(_ name: String) -> Value? {
-        switch name {
-        case "id": .string(id)
-        case "email": email.map(Value.string)
-        case "phone": phone.map(Value.string)
-        case "timezone": timezone.map(Value.string)
-        case "locale": locale.map(Value.string)
-        case "push_tokens": .list(pushTokens.map(Value.string))
-        case "attributes": .map(attributes)
-        case "consent": .map(Dictionary(uniqueKeysWithValues: consent.map { ($0.key.rawValue, Value.bool($0.value)) }))
-        case "created_at": .time(createdAt)
-        case "updated_at": .time(updatedAt)
-        case "purchase_count": .number(Double(facts.purchaseCount))
-        case "total_spent": .number(facts.totalSpent)
-        case "owned_skus": .list(facts.ownedSKUs.map(Value.string))
-        case "complaints": .number(Double(facts.complaints))
-        case "plan": facts.plan.map(Value.string)
-        case "stage": stage.map(Value.string)
-        case "first_purchase_at": facts.firstPurchaseAt.map(Value.time)
-        case "last_purchase_at": facts.lastPurchaseAt.map(Value.time)
-        case "signup_at": facts.signupAt.map(Value.time)
-        case "trial_ends_at": facts.trialEndsAt.map(Value.time)
-        case "stage_entered_at": stageEnteredAt.map(Value.time)
-        case "usage": usageValue
-        default: nil
+        CustomerField(rawValue: name).flatMap(conditionField)
+    }
+
+    func conditionField(_ field: CustomerField) -> Value? {
+        switch field {
+        case .id: .string(id)
+        case .email: email.map(Value.string)
+        case .phone: phone.map(Value.string)
+        case .timezone: timezone.map(Value.string)
+        case .locale: locale.map(Value.string)
+        case .pushTokens: .list(pushTokens.map(Value.string))
+        case .attributes: .map(attributes)
+        case .consent: .map(Dictionary(uniqueKeysWithValues: consent.map { ($0.key.rawValue, Value.bool($0.value)) }))
+        case .createdAt: .time(createdAt)
+        case .updatedAt: .time(updatedAt)
+        case .purchaseCount: .number(Double(facts.purchaseCount))
+        case .totalSpent: .number(facts.totalSpent)
+        case .ownedSKUs: .list(facts.ownedSKUs.map(Value.string))
+        case .complaints: .number(Double(facts.complaints))
+        case .plan: facts.plan.map(Value.string)
+        case .stage: stage.map(Value.string)
+        case .firstPurchaseAt: facts.firstPurchaseAt.map(Value.time)
+        case .lastPurchaseAt: facts.lastPurchaseAt.map(Value.time)
+        case .signupAt: facts.signupAt.map(Value.time)
+        case .trialEndsAt: facts.trialEndsAt.map(Value.time)
+        case .stageEnteredAt: stageEnteredAt.map(Value.time)
+        case .usage: usageValue
         }
     }
 

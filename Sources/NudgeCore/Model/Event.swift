@@ -31,12 +31,16 @@ public struct Event: Sendable, Hashable {
     /// One field of `event.*`, as `conditionValue[name]` has it (nil where that has none), without copying the
     /// properties.
     func conditionField(_ name: String) -> Value? {
-        switch name {
-        case "type": .string(type)
-        case "customer_id": .string(customerID)
-        case "timestamp": .time(timestamp)
-        case "id": id.map(Value.string) ?? properties[name]
-        default: properties[name]
+        conditionField(EventField(name))
+    }
+
+    func conditionField(_ field: EventField) -> Value? {
+        switch field {
+        case .type: .string(type)
+        case .customerID: .string(customerID)
+        case .timestamp: .time(timestamp)
+        case .id: id.map(Value.string) ?? properties["id"]
+        case .property(let name): properties[name]
         }
     }
 }
