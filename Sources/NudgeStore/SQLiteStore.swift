@@ -2,7 +2,8 @@ import Foundation
 import NudgeCore
 
 /// The Store on one SQLite file (WAL): one writer connection, serialised by a lock, the customers and products it
-/// last read or saved, and a checkpointer beside it. Other processes (`nudge tail`, `nudge import`) use the same file concurrently.
+/// last read or saved, and a checkpointer beside it. Other processes (`nudge tail`, `nudge import`) use the same
+/// file concurrently.
 public final class SQLiteStore: Store, @unchecked Sendable {
     private let connection: SQLiteConnection
     let checkpointer: WALCheckpointer
