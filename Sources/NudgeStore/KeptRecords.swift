@@ -1,3 +1,4 @@
+import Foundation
 import NudgeCore
 
 /// Customers and products as the writer's connection last read or saved them, so that each event of a customer
@@ -68,5 +69,37 @@ final class KeptRows<Row> {
     func removeAll() {
         newer = [:]
         older = [:]
+    }
+}
+
+extension Customer {
+    /// The customer as the database gives it back: its times as stored, in seconds since 1970, whose last bit may
+    /// differ from the time given. A customer kept after a save is this one, so that it is the same whether it
+    /// comes from memory or from the database.
+    var asStored: Customer {
+        var stored = self
+        stored.attributes = attributes.mapValues(Self.asStored)
+        stored.createdAt = Self.asStored(createdAt)
+        stored.updatedAt = Self.asStored(updatedAt)
+        stored.stageEnteredAt = stageEnteredAt.map(Self.asStored)
+        stored.facts.firstPurchaseAt = facts.firstPurchaseAt.map(Self.asStored)
+        stored.facts.lastPurchaseAt = facts.lastPurchaseAt.map(Self.asStored)
+        stored.facts.signupAt = facts.signupAt.map(Self.asStored)
+        stored.facts.trialEndsAt = facts.trialEndsAt.map(Self.asStored)
+        stored.facts.stageCheckAt = facts.stageCheckAt.map(Self.asStored)
+        return stored
+    }
+
+    private static func asStored(_ time: Date) -> Date {
+        Date(timeIntervalSince1970: time.timeIntervalSince1970)
+    }
+
+    private static func asStored(_ value: Value) -> Value {
+        switch value {
+        case .time(let time): .time(asStored(time))
+        case .list(let items): .list(items.map(asStored))
+        case .map(let fields): .map(fields.mapValues(asStored))
+        default: value
+        }
     }
 }

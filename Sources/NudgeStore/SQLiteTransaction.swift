@@ -73,7 +73,7 @@ struct SQLiteTransaction: StoreTransaction {
             try saveProfile(customer)
             try saveFacts(customer)
         }
-        kept?.customers.keep(customer, key: customer.id)
+        kept?.customers.keep(customer.asStored, key: customer.id)
     }
 
     private func saveProfile(_ customer: Customer) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import NudgeCore
+import NudgeTesting
 import Testing
 
 @testable import NudgeStore
@@ -100,6 +101,36 @@ import Testing
                     #expect(store.kept.customers.count <= 6)
                     #expect(store.kept.customers.row("c0") != nil)
                 }
+            }
+        }
+    }
+}
+
+extension KeptRecordsTests {
+    @Test func aKeptCustomerIsTheCustomerTheDatabaseGivesBack() throws {
+        try withScratchDatabase { path in
+            let store = try SQLiteStore(path: path)
+            var random = SplitMix64(seed: 0xDA7E)
+            func time() -> Date {
+                Date(timeIntervalSinceReferenceDate: 8e8 + Double(random.next() % 1_000_000_000) / 997)
+            }
+            let customers = (0..<300).map { index in
+                var customer = Customer(
+                    id: "c\(index)",
+                    attributes: ["seen": .time(time()), "list": .list([.time(time()), .number(0.1)])],
+                    createdAt: time(), updatedAt: time(), stage: "active", stageEnteredAt: time())
+                customer.facts.firstPurchaseAt = time()
+                customer.facts.lastPurchaseAt = time()
+                customer.facts.signupAt = time()
+                customer.facts.trialEndsAt = time()
+                customer.facts.stageCheckAt = time()
+                return customer
+            }
+            try store.write { tx in try customers.forEach { try tx.saveCustomer($0) } }
+            let reader = try SQLiteReader(path: path)
+            for customer in customers {
+                let kept = try store.read { try $0.customer(customer.id) }
+                #expect(try kept == reader.read { try $0.customer(customer.id) }, "\(customer.id)")
             }
         }
     }
