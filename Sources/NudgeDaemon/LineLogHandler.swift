@@ -26,39 +26,52 @@ public struct LineLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var fields = event.metadata ?? [:]
         if !metadata.isEmpty { fields.merge(metadata) { extra, _ in extra } }
-        let line: String  // with its line break
         switch format {
         case .logfmt:
-            // Built by appending into one buffer: a busy channel logs a line per message.
-            var text = "at="
-            text.reserveCapacity(256)
-            text += LogTime.format(now())
-            text += " level="
-            text += event.level.rawValue
-            text += " msg="
-            text += Self.logfmtValue(event.message.description)
+            // Written as bytes into one buffer: a busy channel logs a line per message.
+            var line: [UInt8] = []
+            line.reserveCapacity(256)
+            func append(_ text: String) { line.append(contentsOf: text.utf8) }
+            append("at=")
+            append(LogTime.format(now()))
+            append(" level=")
+            append(event.level.rawValue)
+            append(" msg=")
+            Self.appendLogfmtValue(event.message.description, to: &line)
             for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
-                text += " "
-                text += key
-                text += "="
-                text += Self.logfmtValue(value.description)
+                line.append(UInt8(ascii: " "))
+                append(key)
+                line.append(UInt8(ascii: "="))
+                Self.appendLogfmtValue(value.description, to: &line)
             }
-            text += "\n"
-            line = text
+            line.append(UInt8(ascii: "\n"))
+            StandardStream.write(bytes: line)
         case .json:
             var object: [String: Value] = [
                 "at": .string(LogTime.format(now())), "level": .string("\(event.level)"),
                 "msg": .string("\(event.message)"), "logger": .string(label),
             ]
             for (key, value) in fields { object[key] = .string("\(value)") }
-            line = StoredJSON.encode(.map(object)) + "\n"
+            StandardStream.write(StoredJSON.encode(.map(object)) + "\n")
         }
-        StandardStream.write(line)
+    }
+
+    /// Appends `logfmtValue(text)` without building it when `text` needs no quotes, by far the usual case.
+    static func appendLogfmtValue(_ text: String, to line: inout [UInt8]) {
+        if isPlain(text) {
+            line.append(contentsOf: text.utf8)
+        } else {
+            line.append(contentsOf: logfmtValue(text).utf8)
+        }
+    }
+
+    /// Visible ASCII other than `=` and `"`: written as it is.
+    private static func isPlain(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { $0 > 32 && $0 < 127 && $0 != 61 && $0 != 34 }
     }
 
     static func logfmtValue(_ text: String) -> String {
-        // Visible ASCII other than `=` and `"`, by far the usual value, is written as it is.
-        if !text.isEmpty, text.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != 61 && $0 != 34 }) { return text }
+        if isPlain(text) { return text }
         // Space, `=`, `"` or a line break (Character.isNewline: U+000A…U+000D, U+0085, U+2028, U+2029).
         let needsQuotes =
             text.isEmpty
@@ -87,6 +100,17 @@ enum StandardStream {
         }
         var text = text
         text.withUTF8 { bytes in
+            lock.withLock { writeAll(bytes, to: STDOUT_FILENO) }
+        }
+    }
+
+    /// `write(_:)` for a line already in UTF-8.
+    static func write(bytes line: [UInt8]) {
+        if let pending {
+            pending.bytes.append(contentsOf: line)
+            return
+        }
+        line.withUnsafeBufferPointer { bytes in
             lock.withLock { writeAll(bytes, to: STDOUT_FILENO) }
         }
     }

@@ -20,5 +20,8 @@ import Testing
     ])
     func quotesOnlyWhatWouldSplitTheLine(value: String, written: String) {
         #expect(LineLogHandler.logfmtValue(value) == written)
+        var line = Array("msg=".utf8)
+        LineLogHandler.appendLogfmtValue(value, to: &line)
+        #expect(line == Array(("msg=" + written).utf8))
     }
 }
