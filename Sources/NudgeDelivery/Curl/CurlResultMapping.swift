@@ -25,7 +25,7 @@ enum CurlResultMapping {
             return .response(
                 code: replyCode, headers: [:], body: Array(lastReply(transfer.headerLines, code: replyCode).utf8))
         }
-        return .response(code: replyCode, headers: httpHeaders(transfer.headerLines), body: transfer.body)
+        return .response(code: replyCode, headers: httpHeaders(lines: transfer.headerBytes), body: transfer.body)
     }
 
     /// The kind of failure behind a libcurl result code.
@@ -53,15 +53,23 @@ enum CurlResultMapping {
     /// and values are trimmed of spaces and tabs. Every answer goes through here, so each line is read as bytes
     /// in place and each name and value built in one copy.
     static func httpHeaders(_ lines: [String]) -> [String: String] {
+        httpHeaders(lines: Array(lines.map { $0 + "\n" }.joined().utf8))
+    }
+
+    /// `httpHeaders(_:)` of lines kept as `CurlTransfer.headerBytes` keeps them: each followed by an LF.
+    static func httpHeaders(lines: [UInt8]) -> [String: String] {
         var headers: [String: String] = [:]
-        headers.reserveCapacity(lines.count)
-        for var line in lines {
-            line.withUTF8 { bytes in
+        headers.reserveCapacity(lines.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 })
+        lines.withUnsafeBufferPointer { all in
+            var start = 0
+            while let end = all[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let bytes = UnsafeBufferPointer(rebasing: all[start..<end])
+                start = end + 1
                 if bytes.starts(with: "HTTP/".utf8) {
                     headers.removeAll(keepingCapacity: true)
-                    return
+                    continue
                 }
-                guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
+                guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { continue }
                 let name = trimmed(bytes, 0..<colon)
                 let value = trimmed(bytes, (colon + 1)..<bytes.count)
                 let key = String(unsafeUninitializedCapacity: name.count) { buffer in

@@ -8,8 +8,10 @@ final class CurlTransfer {
     let job: CurlJob
     /// The channel options the handle was set up with.
     let setup: CurlHandleSetup
-    /// Protocol replies and response headers, one line each, as libcurl passed them.
-    private(set) var headerLines: [String] = []
+    /// Protocol replies and response headers as libcurl passed them, each line without its line break and
+    /// followed by one LF (a line libcurl passes never holds an LF of its own).
+    private(set) var headerBytes: [UInt8] = []
+    private var headerLineCount = 0
     /// The HTTP response body, up to `maximumBody` bytes.
     private(set) var body: [UInt8] = []
     /// libcurl's own explanation of a failure (`CURLOPT_ERRORBUFFER`).
@@ -75,16 +77,26 @@ final class CurlTransfer {
         return count
     }
 
-    /// The header callback's work: keeps one header or protocol reply line, without its line break.
+    /// The protocol reply and header lines, in order.
+    var headerLines: [String] {
+        headerBytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().map {
+            String(decoding: $0, as: UTF8.self)
+        }
+    }
+
+    /// The header callback's work: keeps one header or protocol reply line, without its line break, in
+    /// `headerBytes` (no string per line: an HTTP answer brings half a dozen, and most are never read).
     func header(_ bytes: UnsafePointer<CChar>, count: Int) -> Int {
-        if headerLines.count < 1000 {
+        if headerLineCount < 1000 {
             UnsafeRawPointer(bytes).withMemoryRebound(to: UInt8.self, capacity: count) { start in
                 var length = count
                 while length > 0, start[length - 1] == UInt8(ascii: "\n") || start[length - 1] == UInt8(ascii: "\r") {
                     length -= 1
                 }
-                headerLines.append(String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self))
+                headerBytes.append(contentsOf: UnsafeBufferPointer(start: start, count: length))
+                headerBytes.append(UInt8(ascii: "\n"))
             }
+            headerLineCount += 1
         }
         return count
     }
