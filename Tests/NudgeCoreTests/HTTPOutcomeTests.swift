@@ -32,6 +32,17 @@ import Testing
         #expect(decide(201, body) == .sent(providerID: nil))
     }
 
+    @Test func aProviderIDKeepsItsFirst200Characters() {
+        let ascii = String(repeating: "a", count: 200)
+        #expect(decide(200, #"{"id":"\#(ascii)"}"#) == .sent(providerID: ascii))
+        #expect(decide(200, #"{"id":"\#(ascii)bcd"}"#) == .sent(providerID: ascii))
+        // 150 characters in 450 bytes: kept whole.
+        let vietnamese = String(repeating: "ữ", count: 150)
+        #expect(decide(200, #"{"id":"\#(vietnamese)"}"#) == .sent(providerID: vietnamese))
+        let long = String(repeating: "ệ", count: 250)
+        #expect(decide(200, #"{"id":"\#(long)"}"#) == .sent(providerID: String(long.prefix(200))))
+    }
+
     @Test func everySuccessIsSent() {
         for status in [200, 201, 202, 204, 299] {
             #expect(decide(status) == .sent(providerID: nil))

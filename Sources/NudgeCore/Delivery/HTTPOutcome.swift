@@ -62,7 +62,8 @@ public enum HTTPOutcome {
             switch fields[name] {
             case .string(let text)?:
                 let trimmed = text.trimmingWhitespace()
-                if !trimmed.isEmpty { return String(trimmed.prefix(200)) }
+                // At most 200 characters; one of at most 200 bytes has no more, and is not walked through.
+                if !trimmed.isEmpty { return trimmed.utf8.count <= 200 ? trimmed : String(trimmed.prefix(200)) }
             case .number(let number)? where number == number.rounded() && abs(number) <= 9_007_199_254_740_992:
                 return String(Int64(number))
             default:
