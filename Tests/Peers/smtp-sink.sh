@@ -25,10 +25,14 @@ start)
   nohup /usr/sbin/smtp-sink ${user[@]+"${user[@]}"} -h smtp-sink.test -d "$DIR/mail/%Y%m%d%H%M%S." "$@" \
     "127.0.0.1:$PORT" 64 >"$DIR/smtp-sink.log" 2>&1 &
   echo $! >"$DIR/pid"; echo "$PORT" >"$DIR/port"
+  . "$(dirname "$0")/owns-port.sh"
   for _ in $(seq 1 50); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then echo "smtp-sink ready on 127.0.0.1:$PORT (dir $DIR)"; exit 0; fi
+    owned=0; owns_port "$(cat "$DIR/pid")" "$PORT" || owned=$?
+    if [ $owned = 0 ]; then echo "smtp-sink ready on 127.0.0.1:$PORT (dir $DIR)"; exit 0; fi
+    [ $owned = 2 ] && break
     kill -0 "$(cat "$DIR/pid")" 2>/dev/null || break; sleep 0.1
   done
+  kill "$(cat "$DIR/pid")" 2>/dev/null || true  # bound beside another peer, or too slow: it must not stay
   echo "smtp-sink failed to start; see $DIR/smtp-sink.log" >&2; exit 1 ;;
 stop)
   DIR=${1:-}; [ -n "$DIR" ] || { echo "stop needs DIR (e.g. ${PEERS_RUN:-${TMPDIR:-/tmp}/nudge-peers}/smtp-sink-PORT)" >&2; exit 2; }
