@@ -23,11 +23,18 @@ enum CurlEasyConfiguration {
         options.set(CURLOPT_WRITEDATA, pointer: context)
         switch request.kind {
         case .http(let http):
-            if let body = http.body {
+            // A request other than GET and HEAD always gets its body set, an empty one when it has none: without
+            // one, libcurl would send the body a reused handle keeps from its last transfer, or read standard input.
+            if let body = http.body ?? (Self.isBodiless(http.method) ? nil : []) {
                 // The size first: COPYPOSTFIELDS then copies exactly that many bytes, NULs included.
                 options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(body.count))
+                // libcurl copies the bytes at once. An empty body still needs a pointer: NULL means "read the body".
+                var none: UInt8 = 0
                 body.withUnsafeBytes { bytes in
-                    options.set(CURLOPT_COPYPOSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                    withUnsafeMutablePointer(to: &none) { empty in
+                        let start = bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
+                        options.set(CURLOPT_COPYPOSTFIELDS, pointer: start ?? UnsafeMutableRawPointer(empty))
+                    }
                 }
             }
             // No `Expect: 100-continue` round trip before a body: gateways answer at once.
@@ -96,6 +103,12 @@ enum CurlEasyConfiguration {
             options.set(CURLOPT_UPLOAD, 1)
             options.set(CURLOPT_READFUNCTION, curlReadCallback)
         }
+    }
+
+    /// GET and HEAD send no body unless given one (setting one makes libcurl send a POST).
+    private static func isBodiless(_ method: String) -> Bool {
+        let method = method.uppercased()
+        return method == "GET" || method == "HEAD"
     }
 
     /// libcurl reads 0 as "no limit": anything set is at least a millisecond.
