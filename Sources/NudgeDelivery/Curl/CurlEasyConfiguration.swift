@@ -24,7 +24,7 @@ enum CurlEasyConfiguration {
         switch request.kind {
         case .http(let http):
             // A request other than GET and HEAD always gets its body set, an empty one when it has none: without
-            // one, libcurl would send the body a reused handle keeps from its last transfer, or read standard input.
+            // one, libcurl would send a POST's body chunked, read from standard input, and a PUT with no length.
             if let body = http.body ?? (Self.isBodiless(http.method) ? nil : []) {
                 // The size first: COPYPOSTFIELDS then copies exactly that many bytes, NULs included.
                 options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(body.count))
