@@ -70,6 +70,12 @@ def stop_everything():
         thing.cleanup()
 
 
+# Each program runs in a session of its own, out of reach of a signal to the benchmark's: a benchmark stopped with
+# SIGTERM or SIGHUP exits through the cleanup above, which stops them.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+signal.signal(signal.SIGHUP, lambda *_: sys.exit(1))
+
+
 class Peer:
     """A sink from Tests/Peers, started on a free port in a folder of its own."""
 

@@ -51,11 +51,40 @@ struct CurlResultMappingTests {
             "Content-Type: application/json", "X-Twice: one", "x-twice: two", "",
         ]
         #expect(
-            CurlResultMapping.httpHeaders(lines)
-                == ["retry-after": "7", "content-type": "application/json", "x-twice": "two"])
+            Self.headers(lines) == ["retry-after": "7", "content-type": "application/json", "x-twice": "two"])
         #expect(
-            CurlResultMapping.httpHeaders([
+            Self.headers([
                 "HTTP/1.1 200 OK", "\tX-Empty:\t ", ": no name", "No-Colon", "X-Tiếng-Việt: Xin chào  ", "X-Id:a:b",
             ]) == ["x-empty": "", "": "no name", "x-tiếng-việt": "Xin chào", "x-id": "a:b"])
+        #expect(Self.headers([]) == [:])
+    }
+
+    @Test func aTransferKeepsEachLineWithoutItsLineBreak() {
+        #expect(Self.transfer(receiving: []).headerLines == [])
+        let lines = ["250 2.1.0 Ok", "", "X-CR: a\rb", "X-Tiếng-Việt: Xin chào", "250 2.0.0 Ok: queued as 4F2A1"]
+        #expect(Self.transfer(receiving: lines).headerLines == lines)
+        // Line breaks of any kind at the end go; one libcurl never sends (a lone LF, several CRs) as well.
+        #expect(Self.transfer(receiving: ["a"], ending: "\r\r\n").headerLines == ["a"])
+        #expect(Self.transfer(receiving: ["a", "b"], ending: "\n").headerLines == ["a", "b"])
+        // A peer that answers without end keeps no more than 1,000 lines.
+        let many = (0..<1001).map { "X-Line-\($0): \($0)" }
+        #expect(Self.transfer(receiving: many).headerLines == Array(many.prefix(1000)))
+    }
+
+    /// The headers parsed from `lines` passed to a transfer's header callback as libcurl passes them.
+    static func headers(_ lines: [String]) -> [String: String] {
+        CurlResultMapping.httpHeaders(headerBytes: transfer(receiving: lines).headerBytes)
+    }
+
+    /// A transfer whose header callback was given each of `lines`, followed by `ending`.
+    static func transfer(receiving lines: [String], ending: String = "\r\n") -> CurlTransfer {
+        let request = CurlRequest(kind: .http(.init(method: "GET", url: "http://127.0.0.1:9/")), timeout: 5)
+        let transfer = CurlTransfer(
+            job: CurlJob(request: request, completion: { _ in }), setup: CurlHandleSetup(request))
+        for line in lines {
+            let bytes = Array((line + ending).utf8CString)
+            bytes.withUnsafeBufferPointer { _ = transfer.header($0.baseAddress!, count: $0.count - 1) }
+        }
+        return transfer
     }
 }

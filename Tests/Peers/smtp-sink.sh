@@ -29,7 +29,7 @@ start)
   for _ in $(seq 1 50); do
     owned=0; owns_port "$(cat "$DIR/pid")" "$PORT" || owned=$?
     if [ $owned = 0 ]; then echo "smtp-sink ready on 127.0.0.1:$PORT (dir $DIR)"; exit 0; fi
-    [ $owned = 2 ] && break
+    [ $owned = 2 ] && { echo "another process listens on port $PORT too" >&2; break; }
     kill -0 "$(cat "$DIR/pid")" 2>/dev/null || break; sleep 0.1
   done
   kill "$(cat "$DIR/pid")" 2>/dev/null || true  # bound beside another peer, or too slow: it must not stay

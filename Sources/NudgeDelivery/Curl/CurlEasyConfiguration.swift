@@ -29,12 +29,9 @@ enum CurlEasyConfiguration {
                 // The size first: COPYPOSTFIELDS then copies exactly that many bytes, NULs included.
                 options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(body.count))
                 // libcurl copies the bytes at once. An empty body still needs a pointer: NULL means "read the body".
-                var none: UInt8 = 0
                 body.withUnsafeBytes { bytes in
-                    withUnsafeMutablePointer(to: &none) { empty in
-                        let start = bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
-                        options.set(CURLOPT_COPYPOSTFIELDS, pointer: start ?? UnsafeMutableRawPointer(empty))
-                    }
+                    let start = bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)
+                    options.set(CURLOPT_COPYPOSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: start))
                 }
             }
             // No `Expect: 100-continue` round trip before a body: gateways answer at once.

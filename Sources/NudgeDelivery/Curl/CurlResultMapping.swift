@@ -25,7 +25,7 @@ enum CurlResultMapping {
             return .response(
                 code: replyCode, headers: [:], body: Array(lastReply(transfer.headerLines, code: replyCode).utf8))
         }
-        return .response(code: replyCode, headers: httpHeaders(lines: transfer.headerBytes), body: transfer.body)
+        return .response(code: replyCode, headers: httpHeaders(headerBytes: transfer.headerBytes), body: transfer.body)
     }
 
     /// The kind of failure behind a libcurl result code.
@@ -49,18 +49,14 @@ enum CurlResultMapping {
         }
     }
 
-    /// HTTP response headers by lowercased name, from the last response only (after any `100 Continue`). Names
-    /// and values are trimmed of spaces and tabs. Every answer goes through here, so each line is read as bytes
-    /// in place and each name and value built in one copy.
-    static func httpHeaders(_ lines: [String]) -> [String: String] {
-        httpHeaders(lines: Array(lines.map { $0 + "\n" }.joined().utf8))
-    }
-
-    /// `httpHeaders(_:)` of lines kept as `CurlTransfer.headerBytes` keeps them: each followed by an LF.
-    static func httpHeaders(lines: [UInt8]) -> [String: String] {
+    /// HTTP response headers by lowercased name, from the last response only (after any `100 Continue`), read
+    /// from the header lines as `CurlTransfer.headerBytes` holds them: each line followed by an LF (bytes after the
+    /// last LF are not a line). Names and values are trimmed of spaces and tabs. Every answer goes through here,
+    /// so each line is read in place and each name and value built in one copy.
+    static func httpHeaders(headerBytes: [UInt8]) -> [String: String] {
         var headers: [String: String] = [:]
-        headers.reserveCapacity(lines.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 })
-        lines.withUnsafeBufferPointer { all in
+        headers.reserveCapacity(headerBytes.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 })
+        headerBytes.withUnsafeBufferPointer { all in
             var start = 0
             while let end = all[start...].firstIndex(of: UInt8(ascii: "\n")) {
                 let bytes = UnsafeBufferPointer(rebasing: all[start..<end])
