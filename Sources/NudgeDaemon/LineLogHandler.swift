@@ -56,22 +56,14 @@ public struct LineLogHandler: LogHandler {
         }
     }
 
-    /// Appends `logfmtValue(text)` without building it when `text` needs no quotes, by far the usual case.
+    /// Appends `logfmtValue(text)` (which is `text` itself, not a copy, when it needs no quotes).
     static func appendLogfmtValue(_ text: String, to line: inout [UInt8]) {
-        if isPlain(text) {
-            line.append(contentsOf: text.utf8)
-        } else {
-            line.append(contentsOf: logfmtValue(text).utf8)
-        }
-    }
-
-    /// Visible ASCII other than `=` and `"`: written as it is.
-    private static func isPlain(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { $0 > 32 && $0 < 127 && $0 != 61 && $0 != 34 }
+        line.append(contentsOf: logfmtValue(text).utf8)
     }
 
     static func logfmtValue(_ text: String) -> String {
-        if isPlain(text) { return text }
+        // Visible ASCII other than `=` and `"`, by far the usual value, is written as it is.
+        if !text.isEmpty, text.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != 61 && $0 != 34 }) { return text }
         // Space, `=`, `"` or a line break (Character.isNewline: U+000A…U+000D, U+0085, U+2028, U+2029).
         let needsQuotes =
             text.isEmpty
