@@ -1,23 +1,78 @@
 import Dispatch
 import Foundation
 import NudgeCore
+import Synchronization
 
 /// Runs blocking Store work on one dedicated thread, so that SQLite never blocks Swift's cooperative pool.
+///
+/// Writes that queue up while the thread is busy run together: in one transaction, each in a savepoint of its own
+/// (`Store.writeEach`), so that a body that throws is undone alone, as if it had had a transaction to itself. The
+/// commit writes each page the transaction changed once, however many of the writes changed it: batches of events
+/// for customers spread over the same tables write about half as much per event four at a time as one at a time.
+/// Each caller resumes once the shared commit is done.
 public final class DatabaseQueue: Sendable {
     public let store: any Store
     private let queue = DispatchQueue(label: "nudge.database")
+    private let waiting = Mutex<[QueuedWrite]>([])
+    /// The most writes one transaction takes; the rest wait for the next.
+    let groupLimit: Int
 
-    public init(store: any Store) {
+    public init(store: any Store, groupLimit: Int = 16) {
+        precondition(groupLimit >= 1, "a transaction takes at least one write")
         self.store = store
+        self.groupLimit = groupLimit
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try await queue.run { [store] in try store.write(body) }
+        try await withCheckedThrowingContinuation { continuation in
+            let write = QueuedWrite(
+                body: { tx in
+                    let value = try body(tx)
+                    return { continuation.resume(returning: value) }
+                },
+                fail: { continuation.resume(throwing: $0) })
+            let first = waiting.withLock { writes in
+                writes.append(write)
+                return writes.count == 1
+            }
+            if first { queue.async { self.runWaitingWrites() } }
+        }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T {
         try await queue.run { [store] in try store.read(body) }
     }
+
+    /// Writes waiting for their turn (for tests).
+    var waitingWrites: Int { waiting.withLock(\.count) }
+
+    /// On the queue: runs the writes waiting now, up to `groupLimit`, and leaves the rest for another turn.
+    private func runWaitingWrites() {
+        let (group, more) = waiting.withLock { writes in
+            let group = Array(writes.prefix(groupLimit))
+            writes.removeFirst(group.count)
+            return (group, !writes.isEmpty)
+        }
+        if more { queue.async { self.runWaitingWrites() } }
+        do {
+            let results = try store.writeEach(group.map(\.body))
+            for (write, result) in zip(group, results) {
+                switch result {
+                case .success(let resume): resume()
+                case .failure(let error): write.fail(error)
+                }
+            }
+        } catch {
+            group.forEach { $0.fail(error) }
+        }
+    }
+}
+
+/// A write waiting for its turn: its body, which returns how to hand its value to the caller once committed, and
+/// how to hand the caller an error instead.
+private struct QueuedWrite: Sendable {
+    let body: @Sendable (any StoreTransaction) throws -> @Sendable () -> Void
+    let fail: @Sendable (any Error) -> Void
 }
 
 /// Runs long reads (reports) on their own thread and connection, so they never hold up the writer's queue.

@@ -44,6 +44,19 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         return try transaction(immediate: true, body)
     }
 
+    public func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) throws -> [Result<T, any Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try transaction(immediate: true) { tx in
+            try bodies.map { body in
+                let result = try connection.savepoint { try body(tx) }
+                // The customers and products kept may include some the undone body saved.
+                if case .failure = result { kept.removeAll() }
+                return result
+            }
+        }
+    }
+
     public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }

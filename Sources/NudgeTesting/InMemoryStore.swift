@@ -19,6 +19,24 @@ public final class InMemoryStore: Store, @unchecked Sendable {
         return result
     }
 
+    public func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) throws -> [Result<T, any Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        let transaction = MemoryTransaction(state)
+        let results = bodies.map { body in
+            let before = transaction.state
+            let result = Result { () throws -> T in
+                let value = try body(transaction)
+                try transaction.state.checkForeignKeys()
+                return value
+            }
+            if case .failure = result { transaction.state = before }
+            return result
+        }
+        state = transaction.state
+        return results
+    }
+
     public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }

@@ -6,6 +6,13 @@ import Foundation
 /// back when it throws. Implementations serialise writers; callers never hold a transaction across an await.
 public protocol Store: ReadableStore {
     func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+
+    /// Runs the bodies in order in one write transaction, each as if it were a transaction of its own: a body that
+    /// throws, or leaves a row naming a customer who does not exist, is undone alone and gets its error back; the
+    /// others commit together. Throws, committing nothing, when the transaction itself fails.
+    ///
+    /// A commit writes every page the transaction changed: a page that several writes change is written once.
+    func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) throws -> [Result<T, any Error>]
 }
 
 /// A database that can be read: a `Store`, or a read-only connection beside the writer (reports, `nudge tail`).
