@@ -46,7 +46,9 @@ _spec = importlib.util.spec_from_file_location("bench_ingest", os.path.join(HERE
 bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
 
-BATCH = bench.BATCH  # 500 events per transaction, as nudge's POST /v1/events (one write transaction per body)
+# 500 events per transaction: one POST /v1/events body. The daemon writes the bodies waiting together in one
+# transaction (DatabaseQueue), which this floor does not model: it is the floor of a client posting one at a time.
+BATCH = bench.BATCH
 DAY = 86400.0
 CHECKPOINT_AT = 16384  # SQLiteStore: checkpointAt, in pages (64 MiB)
 CHECKPOINT_CEILING = CHECKPOINT_AT * 4

@@ -158,39 +158,6 @@ final class SQLiteConnection {
             throw error
         }
     }
-
-    /// Runs `body` in a savepoint of the current transaction, as if it were a transaction of its own: kept when it
-    /// returns with every deferred foreign key resolved, undone when it throws or leaves one unresolved (which the
-    /// outer commit would otherwise refuse, undoing every other savepoint with it). Returns what `body` returned or
-    /// threw; throws when the savepoint itself cannot be set or undone, and then the transaction has failed.
-    func savepoint<T>(_ body: () throws -> T) throws -> Result<T, any Error> {
-        try execute("SAVEPOINT part")
-        let result = Result { () throws -> T in
-            let value = try body()
-            if unresolvedForeignKeys > 0 {
-                throw SQLiteError(code: Self.foreignKeyConstraint, message: "FOREIGN KEY constraint failed")
-            }
-            return value
-        }
-        if case .failure(let bodyError) = result {
-            // Should SQLite have rolled back the whole transaction itself (disk full, I/O error), the savepoint is
-            // gone with it: the transaction fails with the body's error.
-            do { try execute("ROLLBACK TO part") } catch { throw bodyError }
-        }
-        try execute("RELEASE part")
-        return result
-    }
-
-    /// SQLITE_CONSTRAINT_FOREIGNKEY, a macro Swift does not import.
-    private static let foreignKeyConstraint = SQLITE_CONSTRAINT | 3 << 8
-
-    /// How many deferred foreign key constraints the open transaction leaves unresolved so far.
-    private var unresolvedForeignKeys: Int32 {
-        var current: Int32 = 0
-        var highest: Int32 = 0
-        sqlite3_db_status(handle, SQLITE_DBSTATUS_DEFERRED_FKS, &current, &highest, 0)
-        return current
-    }
 }
 
 /// A value SQLite can bind.

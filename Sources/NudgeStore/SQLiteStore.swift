@@ -44,17 +44,14 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         return try transaction(immediate: true, body)
     }
 
-    public func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) throws -> [Result<T, any Error>] {
+    public func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) -> [Result<T, any Error>] {
         lock.lock()
         defer { lock.unlock() }
-        return try transaction(immediate: true) { tx in
-            try bodies.map { body in
-                let result = try connection.savepoint { try body(tx) }
-                // The customers and products kept may include some the undone body saved.
-                if case .failure = result { kept.removeAll() }
-                return result
-            }
+        if bodies.count > 1 {
+            let together = try? transaction(immediate: true) { tx in try bodies.map { try $0(tx) } }
+            if let together { return together.map { .success($0) } }
         }
+        return bodies.map { body in Result { try transaction(immediate: true, body) } }
     }
 
     public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {

@@ -12,29 +12,26 @@ public final class InMemoryStore: Store, @unchecked Sendable {
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
+        return try transaction { try body($0) }
+    }
+
+    public func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) -> [Result<T, any Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        if bodies.count > 1 {
+            let together = try? transaction { tx in try bodies.map { try $0(tx) } }
+            if let together { return together.map { .success($0) } }
+        }
+        return bodies.map { body in Result { try transaction { try body($0) } } }
+    }
+
+    /// Commits what `body` did when it returns and every row names an existing customer.
+    private func transaction<T>(_ body: (MemoryTransaction) throws -> T) throws -> T {
         let transaction = MemoryTransaction(state)
         let result = try body(transaction)
         try transaction.state.checkForeignKeys()
         state = transaction.state
         return result
-    }
-
-    public func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) throws -> [Result<T, any Error>] {
-        lock.lock()
-        defer { lock.unlock() }
-        let transaction = MemoryTransaction(state)
-        let results = bodies.map { body in
-            let before = transaction.state
-            let result = Result { () throws -> T in
-                let value = try body(transaction)
-                try transaction.state.checkForeignKeys()
-                return value
-            }
-            if case .failure = result { transaction.state = before }
-            return result
-        }
-        state = transaction.state
-        return results
     }
 
     public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {

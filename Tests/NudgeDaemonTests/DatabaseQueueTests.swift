@@ -9,10 +9,9 @@ import Testing
 @testable import NudgeServer
 
 private struct Refused: Error {}
-private struct DiskFull: Error {}
 
-/// The real SQLite store, with a record of the writes each transaction took. Its first transaction can be held
-/// until the test lets it go, so that writes queue up behind it; a transaction can be made to fail as a whole.
+/// The real SQLite store, with a record of the writes each transaction took. Its first transaction is held until
+/// the test lets it go, so that writes queue up behind it.
 private final class RecordingStore: Store, @unchecked Sendable {
     let inner: SQLiteStore
     private let state = Mutex(State())
@@ -20,43 +19,36 @@ private final class RecordingStore: Store, @unchecked Sendable {
 
     struct State {
         var groups: [Int] = []
-        var holdFirst = false
+        var holdFirst = true
         var holding = false
-        var failNext = false
     }
 
-    init(_ inner: SQLiteStore, holdFirst: Bool) {
+    init(_ inner: SQLiteStore) {
         self.inner = inner
-        state.withLock { $0.holdFirst = holdFirst }
     }
 
     var groups: [Int] { state.withLock { $0.groups } }
     var isHolding: Bool { state.withLock { $0.holding } }
-    func failNextTransaction() { state.withLock { $0.failNext = true } }
     func letGo() { gate.signal() }
 
     func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { try inner.write(body) }
     func read<T>(_ body: (any StoreReader) throws -> T) throws -> T { try inner.read(body) }
 
-    func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) throws -> [Result<T, any Error>] {
-        let (hold, fail) = state.withLock { state in
+    func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) -> [Result<T, any Error>] {
+        let hold = state.withLock { state in
             state.groups.append(bodies.count)
-            defer {
-                state.holdFirst = false
-                state.failNext = false
-            }
             state.holding = state.holdFirst
-            return (state.holdFirst, state.failNext)
+            defer { state.holdFirst = false }
+            return state.holdFirst
         }
         if hold { gate.wait() }
-        if fail { throw DiskFull() }
-        return try inner.writeEach(bodies)
+        return inner.writeEach(bodies)
     }
 }
 
-private func makeStore(holdFirst: Bool) throws -> RecordingStore {
+private func makeStore() throws -> RecordingStore {
     let path = try ScratchDirectory.make("queue").appendingPathComponent("nudge.sqlite").path
-    return RecordingStore(try SQLiteStore(path: path), holdFirst: holdFirst)
+    return RecordingStore(try SQLiteStore(path: path))
 }
 
 private func save(_ id: String) -> @Sendable (any StoreTransaction) throws -> String {
@@ -69,7 +61,7 @@ private func save(_ id: String) -> @Sendable (any StoreTransaction) throws -> St
 @Suite("Database queue")
 struct DatabaseQueueTests {
     @Test func writesQueuedWhileTheWriterIsBusyShareTransactionsUpToTheLimit() async throws {
-        let store = try makeStore(holdFirst: true)
+        let store = try makeStore()
         let database = DatabaseQueue(store: store, groupLimit: 3)
         let first = Task { try await database.write(save("c0")) }
         try await Polling.until(30, "the first write to hold the writer") { store.isHolding }
@@ -89,22 +81,5 @@ struct DatabaseQueueTests {
         #expect(store.groups == [1, 3, 2])
         let saved = try store.inner.read { tx in try (0...5).compactMap { try tx.customer("c\($0)")?.id } }
         #expect(saved == ["c0", "c1", "c3", "c4", "c5"])
-    }
-
-    @Test func aTransactionThatFailsFailsEveryWriteInIt() async throws {
-        let store = try makeStore(holdFirst: true)
-        let database = DatabaseQueue(store: store)
-        let first = Task { try await database.write(save("c0")) }
-        try await Polling.until(30, "the first write to hold the writer") { store.isHolding }
-        let writes = [Task { try await database.write(save("c1")) }, Task { try await database.write(save("c2")) }]
-        try await Polling.until(30, "two writes to queue") { database.waitingWrites == 2 }
-        store.failNextTransaction()
-        store.letGo()
-
-        #expect(try await first.value == "c0")
-        for write in writes { await #expect(throws: DiskFull.self) { try await write.value } }
-        #expect(store.groups == [1, 2])
-        #expect(try store.inner.read { tx in try tx.customer("c1") } == nil)
-        #expect(try await database.write(save("c3")) == "c3")
     }
 }

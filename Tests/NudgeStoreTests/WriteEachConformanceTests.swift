@@ -43,7 +43,7 @@ struct WriteEachConformanceTests {
                 return "c3"
             },
         ]
-        let results = try store.writeEach(bodies)
+        let results = store.writeEach(bodies)
 
         #expect(results.count == 4)
         #expect(try results[0].get() == "c1")
@@ -70,7 +70,7 @@ struct WriteEachConformanceTests {
             },
             { tx in try tx.customer("c1")?.email },
         ]
-        let results = try store.writeEach(bodies)
+        let results = store.writeEach(bodies)
         #expect(throws: Refused.self) { try results[0].get() }
         #expect(try results[1].get() == "lan@example.vn")
         #expect(try store.write { try $0.customer("c1")?.email } == "lan@example.vn")
@@ -80,6 +80,6 @@ struct WriteEachConformanceTests {
     func noBodiesWriteNothing(kind: StoreKind) throws {
         let store = try kind.make()
         let bodies: [(any StoreTransaction) throws -> Int] = []
-        #expect(try store.writeEach(bodies).isEmpty)
+        #expect(store.writeEach(bodies).isEmpty)
     }
 }

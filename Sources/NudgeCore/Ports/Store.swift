@@ -7,12 +7,13 @@ import Foundation
 public protocol Store: ReadableStore {
     func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
 
-    /// Runs the bodies in order in one write transaction, each as if it were a transaction of its own: a body that
-    /// throws, or leaves a row naming a customer who does not exist, is undone alone and gets its error back; the
-    /// others commit together. Throws, committing nothing, when the transaction itself fails.
+    /// Runs the bodies in order, each committing or failing as if it were the only one: the results are theirs.
+    /// They run together in one transaction first; should any of them throw, or the commit fail, that transaction is
+    /// undone and each body runs again in a transaction of its own. So a body may run twice, and must do nothing but
+    /// read and write through its transaction.
     ///
-    /// A commit writes every page the transaction changed: a page that several writes change is written once.
-    func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) throws -> [Result<T, any Error>]
+    /// A commit writes every page its transaction changed: a page that several bodies change is written once.
+    func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) -> [Result<T, any Error>]
 }
 
 /// A database that can be read: a `Store`, or a read-only connection beside the writer (reports, `nudge tail`).
