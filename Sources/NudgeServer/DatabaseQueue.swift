@@ -6,9 +6,8 @@ import Synchronization
 /// Runs blocking Store work on one dedicated thread, so that SQLite never blocks Swift's cooperative pool.
 ///
 /// Writes that queue up while the thread is busy run together, in one transaction (`Store.writeEach`): the commit
-/// writes each page the transaction changed once, however many of the writes changed it, and batches of events for
-/// customers spread over the same tables write about half as much per event four at a time as one at a time. Each
-/// write still commits or fails as if it were alone, and its caller resumes once it is committed.
+/// writes each page the transaction changed once, however many of the writes changed it. Each write still commits
+/// or fails as if it were alone, and its caller resumes once it is committed.
 public final class DatabaseQueue: Sendable {
     public let store: any Store
     private let queue = DispatchQueue(label: "nudge.database")
@@ -22,8 +21,8 @@ public final class DatabaseQueue: Sendable {
         self.groupLimit = groupLimit
     }
 
-    /// Runs `body` in a write transaction, perhaps shared with others. `body` may run twice (see `Store.writeEach`):
-    /// it must do nothing but read and write through its transaction.
+    /// Runs `body` in a write transaction, perhaps shared with others. `body` may run more than once (see
+    /// `Store.writeEach`): it must do nothing but read and write through its transaction.
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let write = QueuedWrite(
@@ -55,7 +54,9 @@ public final class DatabaseQueue: Sendable {
             return (group, !writes.isEmpty)
         }
         if more { queue.async { self.runWaitingWrites() } }
-        for (write, result) in zip(group, store.writeEach(group.map(\.body))) {
+        let results = store.writeEach(group.map(\.body))
+        precondition(results.count == group.count, "a store answers each write it is given")
+        for (write, result) in zip(group, results) {
             switch result {
             case .success(let resume): resume()
             case .failure(let error): write.fail(error)

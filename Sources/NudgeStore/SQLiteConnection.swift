@@ -158,6 +158,17 @@ final class SQLiteConnection {
             throw error
         }
     }
+
+    /// Throws, as a commit would, when the open transaction leaves a deferred foreign key unresolved.
+    func checkForeignKeys() throws {
+        var unresolved: Int32 = 0
+        var highest: Int32 = 0
+        sqlite3_db_status(handle, SQLITE_DBSTATUS_DEFERRED_FKS, &unresolved, &highest, 0)
+        if unresolved > 0 {
+            // SQLITE_CONSTRAINT_FOREIGNKEY, a macro Swift does not import.
+            throw SQLiteError(code: SQLITE_CONSTRAINT | 3 << 8, message: "FOREIGN KEY constraint failed")
+        }
+    }
 }
 
 /// A value SQLite can bind.

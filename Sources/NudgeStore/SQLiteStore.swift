@@ -47,11 +47,9 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     public func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) -> [Result<T, any Error>] {
         lock.lock()
         defer { lock.unlock() }
-        if bodies.count > 1 {
-            let together = try? transaction(immediate: true) { tx in try bodies.map { try $0(tx) } }
-            if let together { return together.map { .success($0) } }
-        }
-        return bodies.map { body in Result { try transaction(immediate: true, body) } }
+        return WriteGroup.run(
+            bodies.map { body in { try body($0) } }, transaction: { try transaction(immediate: true, $0) },
+            check: { (_: SQLiteTransaction) in try connection.checkForeignKeys() })
     }
 
     public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {

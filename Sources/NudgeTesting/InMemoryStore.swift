@@ -18,11 +18,9 @@ public final class InMemoryStore: Store, @unchecked Sendable {
     public func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) -> [Result<T, any Error>] {
         lock.lock()
         defer { lock.unlock() }
-        if bodies.count > 1 {
-            let together = try? transaction { tx in try bodies.map { try $0(tx) } }
-            if let together { return together.map { .success($0) } }
-        }
-        return bodies.map { body in Result { try transaction { try body($0) } } }
+        return WriteGroup.run(
+            bodies.map { body in { try body($0) } }, transaction: { try transaction($0) },
+            check: { (tx: MemoryTransaction) in try tx.state.checkForeignKeys() })
     }
 
     /// Commits what `body` did when it returns and every row names an existing customer.

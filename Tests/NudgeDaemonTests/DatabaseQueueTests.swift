@@ -58,7 +58,7 @@ private func save(_ id: String) -> @Sendable (any StoreTransaction) throws -> St
     }
 }
 
-@Suite("Database queue")
+@Suite("Database queue", .timeLimit(.minutes(1)))
 struct DatabaseQueueTests {
     @Test func writesQueuedWhileTheWriterIsBusyShareTransactionsUpToTheLimit() async throws {
         let store = try makeStore()
@@ -81,5 +81,20 @@ struct DatabaseQueueTests {
         #expect(store.groups == [1, 3, 2])
         let saved = try store.inner.read { tx in try (0...5).compactMap { try tx.customer("c\($0)")?.id } }
         #expect(saved == ["c0", "c1", "c3", "c4", "c5"])
+    }
+
+    @Test func manyWritesAtOnceAreEachAnsweredAndCommitted() async throws {
+        let store = try makeStore()
+        let database = DatabaseQueue(store: store)
+        let ids = (0..<40).map { "c\($0)" }
+        let writes = ids.map { id in Task { try await database.write(save(id)) } }
+        try await Polling.until(30, "the first write to hold the writer") { store.isHolding }
+        store.letGo()
+
+        for (id, write) in zip(ids, writes) { #expect(try await write.value == id) }
+        #expect(store.groups.reduce(0, +) == 40)
+        #expect(store.groups.allSatisfy { $0 <= 16 })
+        let saved = try store.inner.read { tx in try ids.compactMap { try tx.customer($0)?.id } }
+        #expect(saved == ids)
     }
 }

@@ -77,6 +77,21 @@ struct WriteEachConformanceTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func anEventWhoseCustomerALaterWriteSavesStillFails(kind: StoreKind) throws {
+        let store = try kind.make()
+        // Alone, the first write's commit would refuse its event: sharing a transaction must not save it.
+        let bodies: [(any StoreTransaction) throws -> Void] = [
+            { tx in _ = try tx.insertEvent(signup("late")) },
+            { tx in try tx.saveCustomer(customer("late")) },
+        ]
+        let results = store.writeEach(bodies)
+        #expect(throws: (any Error).self) { try results[0].get() }
+        #expect(throws: Never.self) { try results[1].get() }
+        #expect(try store.read { try $0.customer("late") } != nil)
+        #expect(try kind.afresh(store).read { try $0.count(of: .events) } == 0)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func noBodiesWriteNothing(kind: StoreKind) throws {
         let store = try kind.make()
         let bodies: [(any StoreTransaction) throws -> Int] = []

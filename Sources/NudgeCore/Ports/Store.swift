@@ -3,14 +3,14 @@ import Foundation
 /// Where nudge keeps customers, products, events, enrollments, the outbox and the dispatch log.
 ///
 /// Every write happens inside `write`, one transaction that commits when the closure returns and rolls
-/// back when it throws. Implementations serialise writers; callers never hold a transaction across an await.
+/// back when it throws, or `writeEach`, several such writes sharing one transaction. Implementations serialise
+/// writers; callers never hold a transaction across an await.
 public protocol Store: ReadableStore {
     func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
 
-    /// Runs the bodies in order, each committing or failing as if it were the only one: the results are theirs.
-    /// They run together in one transaction first; should any of them throw, or the commit fail, that transaction is
-    /// undone and each body runs again in a transaction of its own. So a body may run twice, and must do nothing but
-    /// read and write through its transaction.
+    /// Runs the bodies in order in one transaction, each committing or failing as if it were the only one: the
+    /// results are theirs (see `WriteGroup`). A body may run more than once, and must do nothing but read and write
+    /// through its transaction.
     ///
     /// A commit writes every page its transaction changed: a page that several bodies change is written once.
     func writeEach<T>(_ bodies: [(any StoreTransaction) throws -> T]) -> [Result<T, any Error>]
