@@ -7,7 +7,7 @@ import Testing
 struct PeerLauncherTests {
     /// The running peer answers on its port. The new one either cannot bind it, or (smtp-sink, which binds with
     /// SO_REUSEPORT) would listen beside it and take half its connections: either way it must not start.
-    @Test(arguments: [PeerProcess.Kind.httpSink, .smtpSink, .nginx])
+    @Test(arguments: [PeerProcess.Kind.httpSink, .smtpSink, .nginx, .kannel])
     func aPeerWhosePortIsTakenDoesNotStart(kind: PeerProcess.Kind) async throws {
         try await PeerProcess.with(kind) { running in
             let directory = FileManager.default.temporaryDirectory
