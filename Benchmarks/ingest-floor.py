@@ -66,17 +66,16 @@ def statement(name, group, text, select=False):
 
 
 CUSTOMER_COLUMNS = """
-    c.id, c.email, c.phone, c.push_tokens, c.timezone, c.locale, c.attributes, c.consent, c.created_at,
-    c.updated_at, c.stage, c.stage_entered_at, f.purchase_count, f.total_spent, f.first_purchase_at,
-    f.last_purchase_at, f.signup_at, f.trial_ends_at, f.plan, f.usage, f.owned_skus, f.owned_categories,
-    f.complaints, f.unsubscribed, f.unsubscribed_all, f.stage_check_at"""
+    id, email, phone, push_tokens, timezone, locale, attributes, consent, created_at, updated_at, stage,
+    stage_entered_at, purchase_count, total_spent, first_purchase_at, last_purchase_at, signup_at, trial_ends_at,
+    plan, usage, owned_skus, owned_categories, complaints, unsubscribed, unsubscribed_all, stage_check_at"""
 ENROLLMENT_COLUMNS = """id, campaign, customer_id, arm, variant, enrolled_at, triggered_at, trigger_event, next_step,
     next_due_at, state, end_reason"""
 PRODUCT_COLUMNS = "sku, name, category, price, cost, currency, url, image_url, active"
 
 # JourneyEngine.ingest: the customer, read once per batch (SQLiteTransaction.customer)
 READ_CUSTOMER = statement("read_customer", "customer read", f"""
-    SELECT {CUSTOMER_COLUMNS} FROM customers c LEFT JOIN customer_facts f ON f.customer_id = c.id WHERE c.id = ?1""",
+    SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1""",
                           select=True)
 # SQLiteTransaction.insertEvent: duplicate check by the UNIQUE id, one row in events + 2 indexes
 INSERT_EVENT = statement("insert_event", "event insert", """
@@ -118,22 +117,17 @@ INSERT_ENROLLMENT = statement("insert_enrollment", "triggers/enrollments", """
     INSERT INTO enrollments (campaign, customer_id, arm, variant, enrolled_at, triggered_at, trigger_event,
         next_step, next_due_at, state, end_reason)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)""")
-# End of JourneyEngine.ingest: each changed customer saved once (SQLiteTransaction.saveProfile / saveFacts)
-SAVE_PROFILE = statement("save_profile", "customer save", """
-    INSERT INTO customers (id, email, phone, push_tokens, timezone, locale, attributes, consent, created_at,
-        updated_at, stage, stage_entered_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+# End of JourneyEngine.ingest: each changed customer saved once (SQLiteTransaction.saveCustomer)
+SAVE_CUSTOMER = statement("save_customer", "customer save", f"""
+    INSERT INTO customers ({CUSTOMER_COLUMNS})
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+        ?22, ?23, ?24, ?25, ?26)
     ON CONFLICT (id) DO UPDATE SET email = ?2, phone = ?3, push_tokens = ?4, timezone = ?5, locale = ?6,
-        attributes = ?7, consent = ?8, updated_at = ?10, stage = ?11, stage_entered_at = ?12""")
-SAVE_FACTS = statement("save_facts", "customer save", """
-    INSERT INTO customer_facts (customer_id, purchase_count, total_spent, first_purchase_at,
-        last_purchase_at, signup_at, trial_ends_at, plan, usage, owned_skus, owned_categories, complaints,
-        unsubscribed, unsubscribed_all, stage_check_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-    ON CONFLICT (customer_id) DO UPDATE SET purchase_count = ?2, total_spent = ?3, first_purchase_at = ?4,
-        last_purchase_at = ?5, signup_at = ?6, trial_ends_at = ?7, plan = ?8, usage = ?9, owned_skus = ?10,
-        owned_categories = ?11, complaints = ?12, unsubscribed = ?13, unsubscribed_all = ?14,
-        stage_check_at = ?15""")
+        attributes = ?7, consent = ?8, updated_at = ?10, stage = ?11, stage_entered_at = ?12,
+        purchase_count = ?13, total_spent = ?14, first_purchase_at = ?15, last_purchase_at = ?16,
+        signup_at = ?17, trial_ends_at = ?18, plan = ?19, usage = ?20, owned_skus = ?21,
+        owned_categories = ?22, complaints = ?23, unsubscribed = ?24, unsubscribed_all = ?25,
+        stage_check_at = ?26""")
 # SQLiteConnection.transaction(immediate: true)
 BEGIN = statement("begin", "begin/commit", "BEGIN IMMEDIATE")
 COMMIT = statement("commit", "begin/commit", "COMMIT")
@@ -159,7 +153,7 @@ def epoch(rfc3339):
 # ---------------------------------------------------------------------------------------------------------------
 
 class Customer:
-    """A customer's stored row pair (customers + customer_facts) as nudge holds it in memory."""
+    """A customer's stored row as nudge holds it in memory."""
     __slots__ = ("id", "created_at", "updated_at", "stage", "stage_entered_at", "purchase_count", "total_spent",
                  "first_purchase_at", "last_purchase_at", "usage", "owned_skus", "owned_categories", "stage_check_at")
 
@@ -172,15 +166,13 @@ class Customer:
         self.owned_skus, self.owned_categories = [], []
         self.stage_check_at = None
 
-    def profile(self):
-        return (self.id, None, None, "[]", None, None, "{}", "{}", self.created_at, self.updated_at, self.stage,
-                self.stage_entered_at)
-
-    def facts(self):
+    def row(self):
+        """The values of SAVE_CUSTOMER, in its column order."""
         usage = stored_json({m: {"used": u, "limit": l} for m, (u, l) in self.usage.items()})
-        return (self.id, self.purchase_count, self.total_spent, self.first_purchase_at, self.last_purchase_at, None,
-                None, None, usage, stored_json(self.owned_skus), stored_json(self.owned_categories), 0, "[]", 0,
-                self.stage_check_at)
+        return (self.id, None, None, "[]", None, None, "{}", "{}", self.created_at, self.updated_at, self.stage,
+                self.stage_entered_at, self.purchase_count, self.total_spent, self.first_purchase_at,
+                self.last_purchase_at, None, None, None, usage, stored_json(self.owned_skus),
+                stored_json(self.owned_categories), 0, "[]", 0, self.stage_check_at)
 
 
 def evaluate_stage(c, now):
@@ -226,7 +218,7 @@ class Model:
             if c is None:
                 ops.append((CODE[READ_CUSTOMER], (cid,)))
                 prev = self.customers.get(cid)
-                stored[cid] = (prev.profile(), prev.facts()) if prev else None
+                stored[cid] = prev.row() if prev else None
                 c = prev if prev else Customer(cid, now)
                 seen[cid] = c
             ts = epoch(e["timestamp"])
@@ -248,14 +240,11 @@ class Model:
             elif e["type"] == "plan_usage":
                 c.usage[props["metric"]] = (props["used"], props["limit"])
             self.react(ops, e, c, now)
-        # each changed customer once: profile row when profile/stage changed, facts row when facts changed
+        # each changed customer once
         for cid, c in seen.items():
-            before = stored[cid]
-            profile, facts = c.profile(), c.facts()
-            if before is None or before[0] != profile:
-                ops.append((CODE[SAVE_PROFILE], profile))
-            if before is None or before[1] != facts:
-                ops.append((CODE[SAVE_FACTS], facts))
+            row = c.row()
+            if stored[cid] != row:
+                ops.append((CODE[SAVE_CUSTOMER], row))
             self.customers[cid] = c
         ops.append((CODE[COMMIT], ()))
         # The daemon's scheduler runs plan-limit-push's only step (due at once) right after: no longer active.
@@ -520,7 +509,7 @@ def run_nudge(events):
                 path=os.path.join(workdir, "var", "nudge.sqlite"), workdir=workdir)
 
 
-TABLES = ["customers", "customer_facts", "events", "products", "sku_customers", "co_purchases", "stage_history",
+TABLES = ["customers", "events", "products", "sku_customers", "co_purchases", "stage_history",
           "enrollments", "dispatch_log"]
 
 

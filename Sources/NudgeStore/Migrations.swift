@@ -10,7 +10,45 @@ enum Migrations {
         .sql(6, v6),
         Migration(version: 7, apply: ValueListChecks.rewrite),
         Migration(version: 8, apply: moveOutboxContent),
+        Migration(version: 9, apply: mergeCustomerFacts),
     ]
+
+    /// A customer's facts move into the customer's own row. Ingest changes a customer's facts with nearly every
+    /// event, and their stage often: as two rows in two tables, a new customer or a stage change wrote two B-trees
+    /// (two pages to the write-ahead log, not one), and every read of a customer joined them. A customer without a
+    /// facts row gets the columns' defaults, which are what such a customer read as. A database taken back to an
+    /// earlier version to be migrated again has no facts table left to merge.
+    static func mergeCustomerFacts(_ connection: SQLiteConnection) throws {
+        let factsTable = try connection.statement(
+            text: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'customer_facts'"
+        ).first { _ in true }
+        guard factsTable != nil else { return }
+        try connection.execute(
+            """
+            ALTER TABLE customers ADD COLUMN purchase_count INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE customers ADD COLUMN total_spent REAL NOT NULL DEFAULT 0;
+            ALTER TABLE customers ADD COLUMN first_purchase_at REAL;
+            ALTER TABLE customers ADD COLUMN last_purchase_at REAL;
+            ALTER TABLE customers ADD COLUMN signup_at REAL;
+            ALTER TABLE customers ADD COLUMN trial_ends_at REAL;
+            ALTER TABLE customers ADD COLUMN plan TEXT;
+            ALTER TABLE customers ADD COLUMN usage TEXT NOT NULL DEFAULT '{}';
+            ALTER TABLE customers ADD COLUMN owned_skus TEXT NOT NULL DEFAULT '[]';
+            ALTER TABLE customers ADD COLUMN owned_categories TEXT NOT NULL DEFAULT '[]';
+            ALTER TABLE customers ADD COLUMN complaints INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE customers ADD COLUMN unsubscribed TEXT NOT NULL DEFAULT '[]';
+            ALTER TABLE customers ADD COLUMN unsubscribed_all INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE customers ADD COLUMN stage_check_at REAL;
+            UPDATE customers SET purchase_count = f.purchase_count, total_spent = f.total_spent,
+                first_purchase_at = f.first_purchase_at, last_purchase_at = f.last_purchase_at,
+                signup_at = f.signup_at, trial_ends_at = f.trial_ends_at, plan = f.plan, usage = f.usage,
+                owned_skus = f.owned_skus, owned_categories = f.owned_categories, complaints = f.complaints,
+                unsubscribed = f.unsubscribed, unsubscribed_all = f.unsubscribed_all, stage_check_at = f.stage_check_at
+            FROM customer_facts f WHERE f.customer_id = customers.id;
+            DROP TABLE customer_facts;
+            CREATE INDEX customers_stage_check ON customers(stage_check_at) WHERE stage_check_at IS NOT NULL;
+            """)
+    }
 
     /// A message's recipient and content move to a table of their own, the content one column per field. They are
     /// written once and read on each claim, while the outbox row changes state at least twice per attempt: SQLite

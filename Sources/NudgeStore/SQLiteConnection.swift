@@ -73,8 +73,7 @@ final class SQLiteConnection {
         }
     }
 
-    /// The prepared statement for the SQL written at this call site, prepared on first use and reused after; bound
-    /// values are cleared first. `sql` is evaluated only on the first call from a site, so the SQL at a site must
+    /// The prepared statement for the SQL written at this call site, prepared on first use and reused after. `sql` is evaluated only on the first call from a site, so the SQL at a site must
     /// never vary: for SQL built at run time use `statement(text:)`.
     func statement(
         _ sql: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line
@@ -90,7 +89,7 @@ final class SQLiteConnection {
         return statement
     }
 
-    /// The prepared statement for `sql`, reused across calls with the same text; bound values are cleared first.
+    /// The prepared statement for `sql`, reused across calls with the same text.
     func statement(text sql: String) throws -> Statement {
         if let cached = statementsByText[sql] {
             cached.reset()
@@ -185,24 +184,30 @@ final class Statement {
     private unowned let connection: SQLiteConnection
     let sql: String
 
+    /// The statement's `?` parameters.
+    private let parameterCount: Int
+
     fileprivate init(_ raw: OpaquePointer, connection: SQLiteConnection, sql: String) {
         self.raw = raw
         self.connection = connection
         self.sql = sql
+        parameterCount = Int(sqlite3_bind_parameter_count(raw))
     }
 
     fileprivate func finalize() { sqlite3_finalize(raw) }
 
+    /// Ends the last run. Its bound values stay until the next `bind`, which replaces or clears them all.
     fileprivate func reset() {
         sqlite3_reset(raw)
-        sqlite3_clear_bindings(raw)
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    /// Binds values to `?1 … ?n` in order.
+    /// Binds values to `?1 … ?n` in order; any parameter after them is NULL, whatever an earlier run bound.
     @discardableResult
     func bind(_ values: [SQLValue]) throws -> Statement {
+        // Every parameter given a value anyway, as is usual, needs no clearing first.
+        if values.count < parameterCount { sqlite3_clear_bindings(raw) }
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let rc: Int32

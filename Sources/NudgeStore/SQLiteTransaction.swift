@@ -14,44 +14,41 @@ struct SQLiteTransaction: StoreTransaction {
 
     // MARK: customers
 
+    /// A customer's row: profile, stage and facts.
     private static let customerColumns = """
-        c.id, c.email, c.phone, c.push_tokens, c.timezone, c.locale, c.attributes, c.consent, c.created_at,
-        c.updated_at, c.stage, c.stage_entered_at, f.purchase_count, f.total_spent, f.first_purchase_at,
-        f.last_purchase_at, f.signup_at, f.trial_ends_at, f.plan, f.usage, f.owned_skus, f.owned_categories,
-        f.complaints, f.unsubscribed, f.unsubscribed_all, f.stage_check_at
+        id, email, phone, push_tokens, timezone, locale, attributes, consent, created_at, updated_at, stage,
+        stage_entered_at, purchase_count, total_spent, first_purchase_at, last_purchase_at, signup_at, trial_ends_at,
+        plan, usage, owned_skus, owned_categories, complaints, unsubscribed, unsubscribed_all, stage_check_at
         """
 
     func customer(_ id: String) throws -> Customer? {
         if let customer = kept?.customers.row(id) { return customer }
-        let found = try db.statement(
-            "SELECT \(Self.customerColumns) FROM customers c LEFT JOIN customer_facts f ON f.customer_id = c.id WHERE c.id = ?1"
-        ).first([.text(id)], Self.readCustomer)
+        let found = try db.statement("SELECT \(Self.customerColumns) FROM customers WHERE id = ?1").first(
+            [.text(id)], Self.readCustomer)
         if let found { kept?.customers.keep(found, key: id) }
         return found
     }
 
     private static func readCustomer(_ row: Statement) -> Customer {
         var facts = CustomerFacts()
-        if !row.isNull(12) {
-            facts.purchaseCount = Int(row.int(12))
-            facts.totalSpent = row.double(13)
-            facts.firstPurchaseAt = row.optionalDate(14)
-            facts.lastPurchaseAt = row.optionalDate(15)
-            facts.signupAt = row.optionalDate(16)
-            facts.trialEndsAt = row.optionalDate(17)
-            facts.plan = row.optionalText(18)
-            for (metric, value) in StoredJSON.decodeMap(row.text(19)) {
-                if case .number(let used) = value["used"], case .number(let limit) = value["limit"] {
-                    facts.usage[metric] = CustomerFacts.Usage(used: used, limit: limit)
-                }
+        facts.purchaseCount = Int(row.int(12))
+        facts.totalSpent = row.double(13)
+        facts.firstPurchaseAt = row.optionalDate(14)
+        facts.lastPurchaseAt = row.optionalDate(15)
+        facts.signupAt = row.optionalDate(16)
+        facts.trialEndsAt = row.optionalDate(17)
+        facts.plan = row.optionalText(18)
+        for (metric, value) in StoredJSON.decodeMap(row.text(19)) {
+            if case .number(let used) = value["used"], case .number(let limit) = value["limit"] {
+                facts.usage[metric] = CustomerFacts.Usage(used: used, limit: limit)
             }
-            facts.ownedSKUs = StoredJSON.decodeStrings(row.text(20))
-            facts.ownedCategories = StoredJSON.decodeStrings(row.text(21))
-            facts.complaints = Int(row.int(22))
-            facts.unsubscribed = Set(StoredJSON.decodeStrings(row.text(23)).compactMap(Channel.init(rawValue:)))
-            facts.unsubscribedFromAll = row.int(24) != 0
-            facts.stageCheckAt = row.optionalDate(25)
         }
+        facts.ownedSKUs = StoredJSON.decodeStrings(row.text(20))
+        facts.ownedCategories = StoredJSON.decodeStrings(row.text(21))
+        facts.complaints = Int(row.int(22))
+        facts.unsubscribed = Set(StoredJSON.decodeStrings(row.text(23)).compactMap(Channel.init(rawValue:)))
+        facts.unsubscribedFromAll = row.int(24) != 0
+        facts.stageCheckAt = row.optionalDate(25)
         var consent: [Channel: Bool] = [:]
         for (key, value) in StoredJSON.decodeMap(row.text(7)) {
             if let channel = Channel(rawValue: key), case .bool(let given) = value { consent[channel] = given }
@@ -64,66 +61,49 @@ struct SQLiteTransaction: StoreTransaction {
             stageEnteredAt: row.optionalDate(11))
     }
 
+    /// Writes the customer's row, unless `previous` (the customer as stored) is the same; `created_at` stays as
+    /// first written.
     func saveCustomer(_ customer: Customer, previous: Customer?) throws {
-        if let previous, previous.id == customer.id {
-            // Events change facts and sometimes the stage; profiles change rarely. Each part is its own row.
-            if !customer.hasSameProfileAndStage(as: previous) { try saveProfile(customer) }
-            if customer.facts != previous.facts { try saveFacts(customer) }
-        } else {
-            try saveProfile(customer)
-            try saveFacts(customer)
+        if previous != customer {
+            let consent = Value.map(
+                Dictionary(uniqueKeysWithValues: customer.consent.map { ($0.key.rawValue, Value.bool($0.value)) }))
+            let facts = customer.facts
+            let usage = Value.map(
+                facts.usage.mapValues { Value.map(["used": .number($0.used), "limit": .number($0.limit)]) })
+            try db.statement(
+                """
+                INSERT INTO customers (\(Self.customerColumns))
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+                    ?22, ?23, ?24, ?25, ?26)
+                ON CONFLICT (id) DO UPDATE SET email = ?2, phone = ?3, push_tokens = ?4, timezone = ?5, locale = ?6,
+                    attributes = ?7, consent = ?8, updated_at = ?10, stage = ?11, stage_entered_at = ?12,
+                    purchase_count = ?13, total_spent = ?14, first_purchase_at = ?15, last_purchase_at = ?16,
+                    signup_at = ?17, trial_ends_at = ?18, plan = ?19, usage = ?20, owned_skus = ?21,
+                    owned_categories = ?22, complaints = ?23, unsubscribed = ?24, unsubscribed_all = ?25,
+                    stage_check_at = ?26
+                """
+            ).run([
+                .text(customer.id), .from(customer.email), .from(customer.phone),
+                .text(StoredJSON.encode(strings: customer.pushTokens)), .from(customer.timezone),
+                .from(customer.locale), .text(StoredJSON.encode(customer.attributes)),
+                .text(StoredJSON.encode(consent)),
+                .from(customer.createdAt), .from(customer.updatedAt), .from(customer.stage),
+                .from(customer.stageEnteredAt), .integer(Int64(facts.purchaseCount)), .real(facts.totalSpent),
+                .from(facts.firstPurchaseAt), .from(facts.lastPurchaseAt), .from(facts.signupAt),
+                .from(facts.trialEndsAt), .from(facts.plan), .text(StoredJSON.encode(usage)),
+                .text(StoredJSON.encode(strings: facts.ownedSKUs)),
+                .text(StoredJSON.encode(strings: facts.ownedCategories)), .integer(Int64(facts.complaints)),
+                .text(StoredJSON.encode(strings: facts.unsubscribed.map(\.rawValue).sorted())),
+                .from(facts.unsubscribedFromAll), .from(facts.stageCheckAt),
+            ])
         }
         kept?.customers.keep(customer.asStored, key: customer.id)
-    }
-
-    private func saveProfile(_ customer: Customer) throws {
-        let consent = Value.map(
-            Dictionary(uniqueKeysWithValues: customer.consent.map { ($0.key.rawValue, Value.bool($0.value)) }))
-        try db.statement(
-            """
-            INSERT INTO customers (id, email, phone, push_tokens, timezone, locale, attributes, consent, created_at,
-                updated_at, stage, stage_entered_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-            ON CONFLICT (id) DO UPDATE SET email = ?2, phone = ?3, push_tokens = ?4, timezone = ?5, locale = ?6,
-                attributes = ?7, consent = ?8, updated_at = ?10, stage = ?11, stage_entered_at = ?12
-            """
-        ).run([
-            .text(customer.id), .from(customer.email), .from(customer.phone),
-            .text(StoredJSON.encode(strings: customer.pushTokens)), .from(customer.timezone), .from(customer.locale),
-            .text(StoredJSON.encode(customer.attributes)), .text(StoredJSON.encode(consent)),
-            .from(customer.createdAt), .from(customer.updatedAt), .from(customer.stage), .from(customer.stageEnteredAt),
-        ])
-    }
-
-    private func saveFacts(_ customer: Customer) throws {
-        let facts = customer.facts
-        let usage = Value.map(
-            facts.usage.mapValues { Value.map(["used": .number($0.used), "limit": .number($0.limit)]) })
-        try db.statement(
-            """
-            INSERT INTO customer_facts (customer_id, purchase_count, total_spent, first_purchase_at,
-                last_purchase_at, signup_at, trial_ends_at, plan, usage, owned_skus, owned_categories, complaints,
-                unsubscribed, unsubscribed_all, stage_check_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-            ON CONFLICT (customer_id) DO UPDATE SET purchase_count = ?2, total_spent = ?3, first_purchase_at = ?4,
-                last_purchase_at = ?5, signup_at = ?6, trial_ends_at = ?7, plan = ?8, usage = ?9, owned_skus = ?10,
-                owned_categories = ?11, complaints = ?12, unsubscribed = ?13, unsubscribed_all = ?14,
-                stage_check_at = ?15
-            """
-        ).run([
-            .text(customer.id), .integer(Int64(facts.purchaseCount)), .real(facts.totalSpent),
-            .from(facts.firstPurchaseAt), .from(facts.lastPurchaseAt), .from(facts.signupAt),
-            .from(facts.trialEndsAt), .from(facts.plan), .text(StoredJSON.encode(usage)),
-            .text(StoredJSON.encode(strings: facts.ownedSKUs)), .text(StoredJSON.encode(strings: facts.ownedCategories)),
-            .integer(Int64(facts.complaints)), .text(StoredJSON.encode(strings: facts.unsubscribed.map(\.rawValue).sorted())),
-            .from(facts.unsubscribedFromAll), .from(facts.stageCheckAt),
-        ])
     }
 
     func customersDueForStageCheck(at now: Date, limit: Int) throws -> [String] {
         try db.statement(
             """
-            SELECT customer_id FROM customer_facts WHERE stage_check_at IS NOT NULL AND stage_check_at <= ?1
+            SELECT id FROM customers WHERE stage_check_at IS NOT NULL AND stage_check_at <= ?1
             ORDER BY stage_check_at LIMIT ?2
             """
         ).rows([.from(now), .integer(Int64(limit))]) { $0.text(0) }
@@ -152,7 +132,7 @@ struct SQLiteTransaction: StoreTransaction {
 
     func earliestStageCheck() throws -> Date? {
         // The condition lets SQLite read the first entry of the partial index instead of every customer.
-        try db.statement("SELECT MIN(stage_check_at) FROM customer_facts WHERE stage_check_at IS NOT NULL")
+        try db.statement("SELECT MIN(stage_check_at) FROM customers WHERE stage_check_at IS NOT NULL")
             .first([]) { $0.optionalDate(0) } ?? nil
     }
 

@@ -10,11 +10,12 @@ import Testing
     @Test func migrationFiveCountsThePurchasesAlreadyStored() throws {
         try withScratchDatabase { path in
 
-            // The example's customers as ingest leaves them, written while the statistics tables are gone.
+            // The example's customers as version 4's ingest left them: facts in a table of their own, no statistics.
             let ingested = try SQLiteStore(path: path)
             let engine = Baskets.engineWithoutCampaigns()
             _ = try ingested.write { try engine.ingest(Baskets.example(at: t0), into: $0, now: t0) }
             let old = try SQLiteConnection(path: path)
+            try CustomerFactsMigrationTests.separateFacts(old)
             try old.execute(
                 """
                 DROP TABLE sku_customers; DROP TABLE co_purchases; DROP TABLE purchasing_customers;

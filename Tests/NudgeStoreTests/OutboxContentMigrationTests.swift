@@ -44,7 +44,8 @@ import Testing
             let store = try SQLiteStore(path: path)
 
             let check = try SQLiteConnection(path: path)
-            #expect(try check.statement(text: "PRAGMA user_version").first { $0.int(0) } == 8)
+            let version = try check.statement(text: "PRAGMA user_version").first { Int($0.int(0)) }
+            #expect(version == Migrations.all.last?.version)
             #expect(try check.statement(text: "PRAGMA integrity_check").first { $0.text(0) } == "ok")
             #expect(try check.statement(text: "PRAGMA foreign_key_check").rows { $0.text(0) }.isEmpty)
             let columns = try check.statement(text: "PRAGMA table_info(outbox)").rows { $0.text(1) }

@@ -24,4 +24,23 @@ import Testing
             #expect(count == 4)
         }
     }
+
+    /// A statement reused with fewer values than it has parameters reads NULL for the rest, never a value an earlier
+    /// run bound.
+    @Test func parametersLeftOutAreNullNotWhatTheLastRunBound() throws {
+        try withScratchDatabase { path in
+            let connection = try SQLiteConnection(path: path)
+            let pair = "SELECT ?1, ?2 IS NULL, ?3 IS NULL"
+            let first = try connection.statement(text: pair).first([.text("a"), .text("b"), .integer(3)]) {
+                [$0.text(0), String($0.int(1)), String($0.int(2))]
+            }
+            #expect(first == ["a", "0", "0"])
+            let second = try connection.statement(text: pair).first([.text("c")]) {
+                [$0.text(0), String($0.int(1)), String($0.int(2))]
+            }
+            #expect(second == ["c", "1", "1"])
+            let none = try connection.statement(text: pair).first { $0.isNull(0) }
+            #expect(none == true)
+        }
+    }
 }

@@ -40,13 +40,6 @@ public struct Customer: Sendable, Hashable {
         self.stageEnteredAt = stageEnteredAt
     }
 
-    /// Whether everything but the derived facts is the same: the profile, the stage and the times.
-    public func hasSameProfileAndStage(as other: Customer) -> Bool {
-        var mine = self
-        mine.facts = other.facts
-        return mine == other
-    }
-
     /// The customer's zone, or `fallback` when they have none or it is not a known zone.
     public func zone(default fallback: TimeZone) -> TimeZone {
         timezone.flatMap(TimeZone.init(identifier:)) ?? fallback

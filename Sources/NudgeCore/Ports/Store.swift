@@ -122,7 +122,7 @@ public enum StoreTable: String, Sendable, CaseIterable {
 /// Writes, inside one transaction.
 public protocol StoreTransaction: StoreReader {
     /// Inserts or replaces a customer's profile, facts and stage. `previous` is the customer as read in this
-    /// transaction (nil when new or unknown): a store may then write only the parts that differ from it.
+    /// transaction (nil when new or unknown): a store may skip writing a customer equal to it.
     func saveCustomer(_ customer: Customer, previous: Customer?) throws
     func saveProduct(_ product: Product) throws
     /// Stores an event; false (and nothing stored) when an event with the same `id` exists.
