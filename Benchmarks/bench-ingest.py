@@ -6,6 +6,11 @@ Starts the release binary on a temporary workspace with the shipped campaigns, p
 connections, and prints events per second (each batch acknowledged only once durable) and the
 daemon's peak RSS. The reference row is the same rows inserted straight into SQLite from Python
 (one transaction per 500 rows, WAL): the floor of what durable storage costs on this machine.
+
+BENCH_ROUNDS rounds (3), each on a fresh workspace, the daemon then the reference; the round with the median
+events/s is reported, and every round's figures are listed: the machine's speed drifts by ±10 % from one minute to
+the next. NUDGE_BASELINE=<another nudge binary> also measures that build in every round, after this one and before it by
+turns, and prints the median of the rounds' ratios: the way to compare two builds on a machine whose speed drifts.
 """
 import http.client, json, os, random, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time
 from datetime import datetime, timedelta, timezone
@@ -17,6 +22,10 @@ CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "100000"))
 EVENTS = int(os.environ.get("BENCH_EVENTS", "300000"))
 BATCH = 500
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
+# Rounds, each on a fresh workspace; the median is reported (a shared machine's speed drifts from minute to minute).
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+# Another build to compare with (say, main's): measured in every round next to this one, under the same load.
+BASELINE = os.environ.get("NUDGE_BASELINE") and os.path.abspath(os.environ["NUDGE_BASELINE"])
 TOKEN = "bench-token-0123456789abcdef"
 
 
@@ -123,18 +132,50 @@ def measure_daemon(events, workdir):
     return elapsed, cpu, idle_rss, rss
 
 
-def main():
-    if not os.access(BINARY, os.X_OK):
-        sys.exit(f"build the release binary first: swift build -c release ({BINARY} is missing)")
-    rng = random.Random(42)
-    events = make_events(rng)
+def median_round(rounds):
+    """The round with the median events/s (the lower middle one of an even count)."""
+    return sorted(rounds, key=lambda r: r["rate"])[(len(rounds) - 1) // 2]
+
+
+def one_round(events, binary, with_reference=True):
+    """The daemon (`binary`) on a fresh workspace, then the reference in the same folder; returns the figures. The
+    workspace is removed after a round that succeeds, and kept (with the daemon's log) after one that fails."""
+    global BINARY
+    BINARY = binary
     workdir = tempfile.mkdtemp(prefix="nudge-bench-")
-    elapsed, cpu, idle_rss, rss = measure_daemon(events, workdir)
-    ref = reference(events, workdir)
-    rate = len(events) / elapsed
-    ref_rate = len(events) / ref
+    try:
+        elapsed, cpu, idle_rss, rss = measure_daemon(events, workdir)
+        ref = reference(events, workdir) if with_reference else None
+    except BaseException:
+        print(f"the round on {workdir} failed; its daemon's log is {os.path.join(workdir, 'daemon.log')}",
+              file=sys.stderr)
+        raise
+    shutil.rmtree(workdir, ignore_errors=True)
+    n = len(events)
+    return {"rate": n / elapsed, "ref_rate": n / ref if ref else None, "cpu_ms": cpu * 1e6 / n, "rss": rss,
+            "idle_rss": idle_rss}
+
+
+def main():
+    binaries = [BINARY] + ([BASELINE] if BASELINE else [])
+    for binary in binaries:
+        if not os.access(binary, os.X_OK):
+            sys.exit(f"build the release binary first: swift build -c release ({binary} is missing)")
+    if ROUNDS < 1:
+        sys.exit(f"BENCH_ROUNDS must be at least 1, not {ROUNDS}")
+    events = make_events(random.Random(42))
+    rounds, baseline_rounds = [], []
+    for number in range(ROUNDS):
+        # The baseline goes first in every other round, so that neither build always runs in the other's wake.
+        if BASELINE and number % 2 == 1:
+            baseline_rounds.append(one_round(events, BASELINE, with_reference=False))
+        rounds.append(one_round(events, binaries[0]))
+        if BASELINE and number % 2 == 0:
+            baseline_rounds.append(one_round(events, BASELINE, with_reference=False))
+    chosen = median_round(rounds)
+    rate, ref_rate = chosen["rate"], chosen["ref_rate"]
     print(f"ingest: {len(events):,} events in NDJSON batches of {BATCH}, {CUSTOMERS:,} customers, "
-          f"{CONNECTIONS} connections, release build, {os.cpu_count()} cores")
+          f"{CONNECTIONS} connections, release build, {os.cpu_count()} cores, {ROUNDS} rounds (median shown)")
     print()
     print(f"| {'measure':<44} | {'value':>14} | {'target':>12} | {'ratio':>7} |")
     print(f"|{'-' * 46}|{'-' * 16}|{'-' * 14}|{'-' * 9}|")
@@ -142,13 +183,30 @@ def main():
           f"{rate / 20000:>6.2f}x |")
     print(f"| {'reference: raw SQLite inserts from Python/s':<44} | {ref_rate:>14,.0f} | {'':>12} | "
           f"{rate / ref_rate:>6.2f}x |")
-    print(f"| {'daemon CPU per 1,000 events, ms':<44} | {cpu * 1e6 / len(events):>14,.1f} | {'':>12} | {'':>7} |")
-    print(f"| {'daemon peak RSS, MB':<44} | {rss:>14,.1f} | {'<= 300':>12} | {rss / 300:>6.2f}x |")
-    print(f"| {'daemon RSS when idle, MB':<44} | {idle_rss:>14,.1f} | {'':>12} | {'':>7} |")
+    print(f"| {'daemon CPU per 1,000 events, ms':<44} | {chosen['cpu_ms']:>14,.1f} | {'':>12} | {'':>7} |")
+    rss = max(r["rss"] for r in rounds)
+    print(f"| {'daemon peak RSS (highest round), MB':<44} | {rss:>14,.1f} | {'<= 300':>12} | {rss / 300:>6.2f}x |")
+    print(f"| {'daemon RSS when idle, MB':<44} | {chosen['idle_rss']:>14,.1f} | {'':>12} | {'':>7} |")
+    if BASELINE:
+        # Each round's ratio compares two runs made a minute apart; their median is the comparison.
+        rate_ratios = [r["rate"] / b["rate"] for r, b in zip(rounds, baseline_rounds)]
+        cpu_ratios = [r["cpu_ms"] / b["cpu_ms"] for r, b in zip(rounds, baseline_rounds)]
+        base = median_round(baseline_rounds)
+        print(f"| {'baseline daemon (NUDGE_BASELINE), events/s':<44} | {base['rate']:>14,.0f} | {'':>12} | "
+              f"{sorted(rate_ratios)[(ROUNDS - 1) // 2]:>6.2f}x |")
+        print(f"| {'baseline daemon CPU per 1,000 events, ms':<44} | {base['cpu_ms']:>14,.1f} | {'':>12} | "
+              f"{sorted(cpu_ratios)[(ROUNDS - 1) // 2]:>6.2f}x |")
     print()
-    print("ratio: nudge against the target (events/s: above 1 is better; RSS: below 1 is better) and "
-          "against the reference measured in this run")
-    shutil.rmtree(workdir, ignore_errors=True)
+    print("every round, events/s (CPU ms per 1,000 events):")
+    print("  nudge:     " + ", ".join(f"{r['rate']:,.0f} ({r['cpu_ms']:.1f})" for r in rounds))
+    print("  reference: " + ", ".join(f"{r['ref_rate']:,.0f}" for r in rounds))
+    if BASELINE:
+        print("  baseline:  " + ", ".join(f"{r['rate']:,.0f} ({r['cpu_ms']:.1f})" for r in baseline_rounds))
+        print("  nudge / baseline, events/s: " + ", ".join(f"{x:.3f}" for x in rate_ratios))
+    print()
+    print("ratio: nudge against the target (events/s: above 1 is better; RSS: below 1 is better), against the "
+          "reference measured in the same round" + (", and against the baseline build: the median of the rounds' "
+                                                    "ratios" if BASELINE else ""))
 
 
 if __name__ == "__main__":

@@ -117,17 +117,21 @@ INSERT_ENROLLMENT = statement("insert_enrollment", "triggers/enrollments", """
     INSERT INTO enrollments (campaign, customer_id, arm, variant, enrolled_at, triggered_at, trigger_event,
         next_step, next_due_at, state, end_reason)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)""")
-# End of JourneyEngine.ingest: each changed customer saved once (SQLiteTransaction.saveCustomer)
-SAVE_CUSTOMER = statement("save_customer", "customer save", f"""
+# End of JourneyEngine.ingest: each changed customer saved once (SQLiteTransaction.saveCustomer): a customer read in
+# the batch is updated, a new one inserted
+INSERT_CUSTOMER = statement("insert_customer", "customer save", f"""
     INSERT INTO customers ({CUSTOMER_COLUMNS})
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
         ?22, ?23, ?24, ?25, ?26)
-    ON CONFLICT (id) DO UPDATE SET email = ?2, phone = ?3, push_tokens = ?4, timezone = ?5, locale = ?6,
+    ON CONFLICT (id) DO NOTHING""")
+UPDATE_CUSTOMER = statement("update_customer", "customer save", """
+    UPDATE customers SET email = ?2, phone = ?3, push_tokens = ?4, timezone = ?5, locale = ?6,
         attributes = ?7, consent = ?8, updated_at = ?10, stage = ?11, stage_entered_at = ?12,
         purchase_count = ?13, total_spent = ?14, first_purchase_at = ?15, last_purchase_at = ?16,
         signup_at = ?17, trial_ends_at = ?18, plan = ?19, usage = ?20, owned_skus = ?21,
         owned_categories = ?22, complaints = ?23, unsubscribed = ?24, unsubscribed_all = ?25,
-        stage_check_at = ?26""")
+        stage_check_at = ?26
+    WHERE id = ?1""")
 # SQLiteConnection.transaction(immediate: true)
 BEGIN = statement("begin", "begin/commit", "BEGIN IMMEDIATE")
 COMMIT = statement("commit", "begin/commit", "COMMIT")
@@ -167,7 +171,7 @@ class Customer:
         self.stage_check_at = None
 
     def row(self):
-        """The values of SAVE_CUSTOMER, in its column order."""
+        """The values of INSERT_CUSTOMER and UPDATE_CUSTOMER, in CUSTOMER_COLUMNS order."""
         usage = stored_json({m: {"used": u, "limit": l} for m, (u, l) in self.usage.items()})
         return (self.id, None, None, "[]", None, None, "{}", "{}", self.created_at, self.updated_at, self.stage,
                 self.stage_entered_at, self.purchase_count, self.total_spent, self.first_purchase_at,
@@ -243,8 +247,10 @@ class Model:
         # each changed customer once
         for cid, c in seen.items():
             row = c.row()
-            if stored[cid] != row:
-                ops.append((CODE[SAVE_CUSTOMER], row))
+            if stored[cid] is None:
+                ops.append((CODE[INSERT_CUSTOMER], row))
+            elif stored[cid] != row:
+                ops.append((CODE[UPDATE_CUSTOMER], row))
             self.customers[cid] = c
         ops.append((CODE[COMMIT], ()))
         # The daemon's scheduler runs plan-limit-push's only step (due at once) right after: no longer active.

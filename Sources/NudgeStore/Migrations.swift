@@ -16,8 +16,9 @@ enum Migrations {
     /// A customer's facts move into the customer's own row. Ingest changes a customer's facts with nearly every
     /// event, and their stage often: as two rows in two tables, a new customer or a stage change wrote two B-trees
     /// (two pages to the write-ahead log, not one), and every read of a customer joined them. A customer without a
-    /// facts row gets the columns' defaults, which are what such a customer read as. A database taken back to an
-    /// earlier version to be migrated again has no facts table left to merge.
+    /// facts row gets the columns' defaults, which are what such a customer read as. A database taken back to
+    /// version 5–8 to be migrated again has no facts table left to merge (below 5, migrations 3 and 5 need the
+    /// table itself).
     static func mergeCustomerFacts(_ connection: SQLiteConnection) throws {
         let factsTable = try connection.statement(
             text: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'customer_facts'"

@@ -73,8 +73,9 @@ final class SQLiteConnection {
         }
     }
 
-    /// The prepared statement for the SQL written at this call site, prepared on first use and reused after. `sql` is evaluated only on the first call from a site, so the SQL at a site must
-    /// never vary: for SQL built at run time use `statement(text:)`.
+    /// The prepared statement for the SQL written at this call site, prepared on first use and reused after. `sql`
+    /// is evaluated only on the first call from a site, so the SQL at a site must never vary: for SQL built at run
+    /// time use `statement(text:)`.
     func statement(
         _ sql: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line
     ) throws -> Statement {

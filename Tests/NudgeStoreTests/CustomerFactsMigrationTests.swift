@@ -22,7 +22,7 @@ import Testing
                     last_purchase_at, signup_at, trial_ends_at, plan, usage, owned_skus, owned_categories, complaints,
                     unsubscribed, unsubscribed_all, stage_check_at)
                 VALUES ('c1', 2, 10490000, 120, 180, 90, 400, 'pro', '{"orders":{"limit":100,"used":95}}',
-                        '["PHONE-1","CASE-2"]', '["phone","case"]', 1, '["sms"]', 0, 2592150);
+                        '["PHONE-1","CASE-2"]', '["phone","case"]', 1, '["sms"]', 1, 2592150);
                 """)
 
             let store = try SQLiteStore(path: path)
@@ -49,6 +49,7 @@ import Testing
             facts.ownedCategories = ["phone", "case"]
             facts.complaints = 1
             facts.unsubscribed = [.sms]
+            facts.unsubscribedFromAll = true
             facts.stageCheckAt = Date(timeIntervalSince1970: 2_592_150)
             let lan = Customer(
                 id: "c1", email: "lan@example.vn", phone: "+84901234567", pushTokens: ["tok-1"],

@@ -98,6 +98,32 @@ struct StoreConformanceTests {
         #expect(try kind.afresh(store).read { try $0.customer("c1") } == both)
     }
 
+    /// A save never changes when the customer was first created, whether or not it says what was stored before;
+    /// everything else is the save's.
+    @Test(arguments: StoreKind.allCases)
+    func aSaveKeepsWhenTheCustomerWasCreated(kind: StoreKind) throws {
+        let store = try kind.make()
+        let original = sampleCustomer()
+        try store.write { try $0.saveCustomer(original) }
+
+        var later = original
+        later.createdAt = t0 + 3600
+        later.email = "lan.nguyen@example.vn"
+        try store.write { try $0.saveCustomer(later) }
+        var expected = later
+        expected.createdAt = original.createdAt
+        #expect(try store.read { try $0.customer("c1") } == expected)
+        #expect(try kind.afresh(store).read { try $0.customer("c1") } == expected)
+
+        var again = expected
+        again.createdAt = t0 + 7200
+        again.facts.purchaseCount += 1
+        try store.write { try $0.saveCustomer(again, previous: expected) }
+        expected.facts.purchaseCount += 1
+        #expect(try store.read { try $0.customer("c1") } == expected)
+        #expect(try kind.afresh(store).read { try $0.customer("c1") } == expected)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aWriteThatThrowsLeavesNothing(kind: StoreKind) throws {
         let store = try kind.make()
