@@ -71,7 +71,7 @@ struct SQLiteTransaction: StoreTransaction {
         var stored = customer.asStored
         if let previous, previous.id == customer.id {
             stored.createdAt = previous.createdAt
-            if previous != customer, try !update(customer) { try insert(customer) }
+            if previous != customer, try !update(customer) { _ = try insert(customer) }
         } else if try !insert(customer) {
             _ = try update(customer)
             if let createdAt = try db.statement("SELECT created_at FROM customers WHERE id = ?1").first(

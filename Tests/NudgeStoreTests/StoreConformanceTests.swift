@@ -98,6 +98,18 @@ struct StoreConformanceTests {
         #expect(try kind.afresh(store).read { try $0.customer("c1") } == both)
     }
 
+    /// A save that names a previous customer whose row is not there (a caller that never read it) still writes.
+    @Test(arguments: StoreKind.allCases)
+    func aSaveAgainstACustomerNeverStoredStillWritesIt(kind: StoreKind) throws {
+        let store = try kind.make()
+        let original = sampleCustomer()
+        var changed = original
+        changed.facts.purchaseCount += 1
+        try store.write { try $0.saveCustomer(changed, previous: original) }
+        #expect(try store.read { try $0.customer("c1") } == changed)
+        #expect(try kind.afresh(store).read { try $0.customer("c1") } == changed)
+    }
+
     /// A save never changes when the customer was first created, whether or not it says what was stored before;
     /// everything else is the save's.
     @Test(arguments: StoreKind.allCases)
