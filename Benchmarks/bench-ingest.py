@@ -8,9 +8,10 @@ daemon's peak RSS. The reference row is the same rows inserted straight into SQL
 (one transaction per 500 rows, WAL): the floor of what durable storage costs on this machine.
 
 BENCH_ROUNDS rounds (3), each on a fresh workspace, the daemon then the reference; the round with the median
-events/s is reported, and every round's figures are listed: the machine's speed drifts by ±10 % from one minute to
-the next. NUDGE_BASELINE=<another nudge binary> also measures that build in every round, after this one and before it by
-turns, and prints the median of the rounds' ratios: the way to compare two builds on a machine whose speed drifts.
+events/s is reported, and every round's figures are listed: the machine's speed drifts from one minute to the next
+(runs of one build have differed by 15 %). NUDGE_BASELINE=<another nudge binary> also measures that build in
+every round, after this one and before it by turns, and prints the median of the rounds' ratios: the way to compare
+two builds on a machine whose speed drifts.
 """
 import http.client, json, os, random, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time
 from datetime import datetime, timedelta, timezone

@@ -70,8 +70,10 @@ struct SQLiteTransaction: StoreTransaction {
     func saveCustomer(_ customer: Customer, previous: Customer?) throws {
         var stored = customer.asStored
         if let previous, previous.id == customer.id {
-            stored.createdAt = previous.createdAt
-            if previous != customer, try !update(customer) { _ = try insert(customer) }
+            if previous != customer {
+                // The row read gave `previous`, and keeps its `created_at`; a row gone since is inserted whole.
+                if try update(customer) { stored.createdAt = previous.createdAt } else { _ = try insert(customer) }
+            }
         } else if try !insert(customer) {
             _ = try update(customer)
             if let createdAt = try db.statement("SELECT created_at FROM customers WHERE id = ?1").first(
